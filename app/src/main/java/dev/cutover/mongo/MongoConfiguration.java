@@ -1,0 +1,17 @@
+package dev.cutover.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import dev.cutover.config.Settings;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+/** The MongoDB database that holds the collections ({@code MONGO_DB_NAME}). */
+@Factory
+class MongoConfiguration {
+
+    @Singleton
+    MongoDatabase mongoDatabase(MongoClient client, Settings settings) {
+        return client.getDatabase(settings.mongoDbName());
+    }
+}
