@@ -21,13 +21,18 @@ import org.slf4j.LoggerFactory;
  * Applies and inspects cutover's schema with Flyway. Migrations live in
  * {@code db/migration} on the class path; an applied one is never edited.
  *
- * <p>Flyway takes a PostgreSQL advisory lock around {@code migrate}, so replicas booting at once
- * serialize: one applies the pending migrations, the others find nothing left to do.
+ * <p>Replicas booting at once serialize on a PostgreSQL advisory lock held for the whole of
+ * {@link #migrate()}: one applies the pending migrations, the others then find nothing left to
+ * do. Flyway's own lock does not cover creating or baselining its history table, where two
+ * replicas could otherwise collide.
  */
 public final class SchemaMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     public static final String LOCATION = "classpath:db/migration";
+
+    /** The advisory lock key of cutover's migrations: "cutover" in ASCII, as a number. */
+    private static final long MIGRATION_LOCK = 0x637574_6f766572L;
 
     private final PostgresUri uri;
     private final Flyway flyway;
@@ -50,6 +55,18 @@ public final class SchemaMigrator {
     /** Applies every pending migration, returning how many were applied. */
     public int migrate() {
         requireSchemaRights();
+        try (Connection lock = DriverManager.getConnection(uri.jdbcUrl(), uri.connectionProperties())) {
+            try (Statement statement = lock.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            }
+            // The lock is the session's: closing the connection releases it, whatever happens.
+            return migrateLocked();
+        } catch (SQLException e) {
+            throw PostgresFailures.connectionFailed(uri, e);
+        }
+    }
+
+    private int migrateLocked() {
         try {
             MigrateResult result = flyway.migrate();
             if (result.migrationsExecuted > 0) {

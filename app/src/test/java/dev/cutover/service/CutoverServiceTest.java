@@ -16,7 +16,12 @@ import dev.cutover.postgres.PostgresUri;
 import dev.cutover.postgres.SchemaMigrator;
 import dev.cutover.stores.ResolvedStore;
 import dev.cutover.stores.StoreResolver;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import javax.sql.DataSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +115,7 @@ class CutoverServiceTest {
         }
     }
 
-    @Test
+    @RepeatedTest(3)
     void shouldApplyTheSchemaOnceWhenFourReplicasBootAtOnceOnAnEmptyServer() throws Exception {
         PostgresUri database = TestStores.freshDatabase();
         String mongo = TestStores.mongo();
@@ -161,6 +167,35 @@ class CutoverServiceTest {
         }
         assertEquals(false, TestStores.adminQuery(owner.database(),
                 "SELECT has_schema_privilege('" + role + "', 'public', 'CREATE')"));
+    }
+
+    @Test
+    void shouldSetTheStatementTimeoutOnEveryPooledConnectionAfterConnecting() throws Exception {
+        Settings settings = TestStores.settings(TestStores.freshDatabase(), TestStores.mongo(),
+                Map.of("POSTGRES_STATEMENT_TIMEOUT", "7s", "POSTGRES_POOL_SIZE", "3"));
+
+        try (CutoverService service = CutoverService.start(settings, "test")) {
+            DataSource pool = DelegatingDataSource.unwrapDataSource(service.context().getBean(DataSource.class));
+            List<String> timeouts = new ArrayList<>();
+            List<Connection> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Connection connection = pool.getConnection();
+                    held.add(connection);
+                    try (Statement statement = connection.createStatement();
+                            ResultSet result = statement.executeQuery("SHOW statement_timeout")) {
+                        result.next();
+                        timeouts.add(result.getString(1));
+                    }
+                }
+            } finally {
+                for (Connection connection : held) {
+                    connection.close();
+                }
+            }
+
+            assertEquals(List.of("7s", "7s", "7s"), timeouts);
+        }
     }
 
     private static PostgresUri ownedByNewRole(String password) {
