@@ -34,6 +34,7 @@ public final class Cutover implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.cutover.config.LogFormat.configureLogging(System.getenv());
         System.exit(run(System.getenv(), args));
     }
 

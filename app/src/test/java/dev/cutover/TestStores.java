@@ -21,6 +21,9 @@ import java.util.UUID;
  */
 public final class TestStores {
 
+    public static final String API_TOKEN = "test-api-token-0123456789";
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
     private static ResolvedStore<PostgresUri> postgres;
     private static ResolvedStore<String> mongo;
 
@@ -59,6 +62,8 @@ public final class TestStores {
         Map<String, String> environment = new HashMap<>(variables);
         environment.putIfAbsent("MONGO_DB_NAME", uniqueName("test"));
         environment.putIfAbsent("PORT", "0");
+        environment.putIfAbsent("API_TOKEN", API_TOKEN);
+        environment.putIfAbsent("ADMIN_TOKEN", ADMIN_TOKEN);
         return Settings.fromEnvironment(environment).withStores(database, mongoUri);
     }
 

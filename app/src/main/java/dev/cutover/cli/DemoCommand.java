@@ -34,28 +34,41 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "8080")
     private int port;
 
+    /** A token for this demo run only: 32 random bytes as hex. */
+    static String randomToken() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
     @Override
     public Integer call() {
         Settings settings = cutover.settings();
         StoreResolver resolver = new StoreResolver(settings);
-        ResolvedStore<PostgresUri> postgres = resolver.postgres();
-        Shutdown.onSignal(postgres);
-        ResolvedStore<String> mongo = resolver.mongo();
-        Shutdown.onSignal(mongo);
+        Shutdown shutdown = new Shutdown();
+        ResolvedStore<PostgresUri> postgres = shutdown.register(resolver.postgres());
+        ResolvedStore<String> mongo = shutdown.register(resolver.mongo());
 
         PostgresUri database = postgres.origin() == ResolvedStore.Origin.ENVIRONMENT
                 ? postgres.connection() : postgres.connection().withDatabase(DATABASE);
         int effectivePort = spec.commandLine().getParseResult().hasMatchedOption("--port")
                 ? port : settings.port();
-        CutoverService service = CutoverService.start(
-                settings.withStores(database, mongo.connection()).withPort(effectivePort), "demo");
-        Shutdown.onSignal(service);
+        Settings demo = settings.withStores(database, mongo.connection()).withPort(effectivePort);
+        if (demo.apiToken().isEmpty() || demo.adminToken().isEmpty()) {
+            demo = demo.withTokens(demo.apiToken().orElseGet(DemoCommand::randomToken),
+                    demo.adminToken().orElseGet(DemoCommand::randomToken));
+        }
+        CutoverService service = shutdown.register(CutoverService.start(demo, "demo"));
 
         PrintWriter out = spec.commandLine().getOut();
         out.println();
         out.println("cutover demo is running on " + service.url());
         out.println("  health:  " + service.url().resolve("/health"));
         out.println("  metrics: " + service.url().resolve("/prometheus"));
+        out.println("  data API:  " + service.url().resolve("/api/v1/") + "<collection>   with  Authorization: Bearer "
+                + demo.apiToken().orElseThrow());
+        out.println("  admin API: " + service.url().resolve("/admin/") + "   with  Authorization: Bearer "
+                + demo.adminToken().orElseThrow());
         out.println("Press Ctrl-C to stop; the stores it started stop with it.");
         out.flush();
         Shutdown.blockUntilExit();

@@ -56,7 +56,8 @@ public final class MigrateCommand implements Callable<Integer> {
         out.printf("%-8s  %-40s  %-10s  %s%n", "VERSION", "DESCRIPTION", "STATE", "INSTALLED ON");
         long pending = 0;
         for (MigrationInfo migration : migrations) {
-            String state = migration.getState().isApplied() ? "applied" : migration.getState().getDisplayName().toLowerCase();
+            String state = migration.getState() == org.flywaydb.core.api.MigrationState.SUCCESS ? "applied"
+                    : migration.getState().getDisplayName().toLowerCase(java.util.Locale.ROOT);
             if (!migration.getState().isApplied()) {
                 pending++;
             }

@@ -17,8 +17,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CutoverService service = CutoverService.start(cutover.settings(), "serve");
-        Shutdown.onSignal(service);
+        Shutdown shutdown = new Shutdown();
+        shutdown.register(CutoverService.start(cutover.settings(), "serve"));
         Shutdown.blockUntilExit();
         return 0;
     }

@@ -80,10 +80,13 @@ final class EnvironmentReader {
     }
 
     private static Duration parseDuration(String name, String value) {
+        if (value.equals("0")) {
+            return Duration.ZERO;
+        }
         java.util.regex.Matcher matcher =
                 java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)").matcher(value.toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw invalid(name, "must be a number followed by ms, s, m or h (for example 30s)", value);
+            throw invalid(name, "must be 0 or a number followed by ms, s, m or h (for example 30s)", value);
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param port           HTTP port ({@code PORT}); 0 picks a free one
  * @param pools          connection pool settings
  * @param logFormat      {@code plain} or {@code json} ({@code LOG_FORMAT})
+ * @param maxBodySize    the largest request body accepted, in bytes ({@code MAX_BODY_SIZE})
+ * @param maxPageSize    the most documents one list page may hold ({@code MAX_PAGE_SIZE})
  */
 public record Settings(
         Optional<PostgresUri> postgresUri,
@@ -38,11 +40,17 @@ public record Settings(
         Optional<String> adminToken,
         int port,
         PoolSettings pools,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        int maxBodySize,
+        int maxPageSize) {
 
     public static final String DEFAULT_MONGO_DB_NAME = "cutover";
     public static final int DEFAULT_PORT = 8080;
     public static final Phase DEFAULT_PHASE = Phase.of(1);
+    public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+    public static final int DEFAULT_MAX_PAGE_SIZE = 200;
+    /** Tokens shorter than this are refused: they could be guessed. */
+    public static final int MIN_TOKEN_LENGTH = 16;
 
     /** Reads the process environment. */
     public static Settings fromEnvironment() {
@@ -56,6 +64,8 @@ public record Settings(
      */
     public static Settings fromEnvironment(Map<String, String> variables) {
         EnvironmentReader env = new EnvironmentReader(variables);
+        // Read by logback itself (see LogFormat.configureLogging); checked here so a typo is refused.
+        env.choice("LOG_LEVEL", LogFormat.Level.class, LogFormat.Level.INFO);
         return new Settings(
                 env.parsed("POSTGRES_URI", PostgresUri::parse),
                 env.parsed("MONGO_URI", MongoUris::validate),
@@ -65,29 +75,69 @@ public record Settings(
                 env.bool("USE_POSTGRES", false),
                 env.bool("READ_POSTGRES", false),
                 Phase.of(env.integer("MIGRATION_PHASE", DEFAULT_PHASE.number(), 0, Phase.LAST)),
-                env.text("API_TOKEN"),
-                env.text("ADMIN_TOKEN"),
+                env.parsed("API_TOKEN", Settings::token),
+                env.parsed("ADMIN_TOKEN", Settings::token),
                 env.integer("PORT", DEFAULT_PORT, 0, 65535),
                 PoolSettings.from(env),
-                env.choice("LOG_FORMAT", LogFormat.class, LogFormat.PLAIN));
+                env.choice("LOG_FORMAT", LogFormat.class, LogFormat.PLAIN),
+                env.integer("MAX_BODY_SIZE", DEFAULT_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
+                env.integer("MAX_PAGE_SIZE", DEFAULT_MAX_PAGE_SIZE, 1, 10_000));
     }
 
     /** The same settings pointed at the given stores (used by {@code demo} and the tests). */
     public Settings withStores(PostgresUri postgres, String mongo) {
         return new Settings(Optional.of(postgres), Optional.of(mongo), mongoDbName, autoCreateDb, autoMigrate,
-                usePostgres, readPostgres, migrationPhase, apiToken, adminToken, port, pools, logFormat);
+                usePostgres, readPostgres, migrationPhase, apiToken, adminToken, port, pools, logFormat,
+                maxBodySize, maxPageSize);
     }
 
     /** The same settings with other bootstrap switches. */
     public Settings withBootstrap(boolean createDb, boolean migrate) {
         return new Settings(postgresUri, mongoUri, mongoDbName, createDb, migrate,
-                usePostgres, readPostgres, migrationPhase, apiToken, adminToken, port, pools, logFormat);
+                usePostgres, readPostgres, migrationPhase, apiToken, adminToken, port, pools, logFormat,
+                maxBodySize, maxPageSize);
     }
 
     /** The same settings on another HTTP port. */
     public Settings withPort(int otherPort) {
         return new Settings(postgresUri, mongoUri, mongoDbName, autoCreateDb, autoMigrate,
-                usePostgres, readPostgres, migrationPhase, apiToken, adminToken, otherPort, pools, logFormat);
+                usePostgres, readPostgres, migrationPhase, apiToken, adminToken, otherPort, pools, logFormat,
+                maxBodySize, maxPageSize);
+    }
+
+    /** The same settings with these tokens (the demo generates its own). */
+    public Settings withTokens(String api, String admin) {
+        return new Settings(postgresUri, mongoUri, mongoDbName, autoCreateDb, autoMigrate, usePostgres, readPostgres,
+                migrationPhase, Optional.of(token(api)), Optional.of(token(admin)), port, pools, logFormat,
+                maxBodySize, maxPageSize);
+    }
+
+    /**
+     * Both tokens, or a configuration error: the service never runs with an open API.
+     *
+     * @throws CutoverException naming the variable that is missing, or why the two are refused
+     */
+    public void requireTokens(String command) {
+        for (String name : new String[] {"API_TOKEN", "ADMIN_TOKEN"}) {
+            Optional<String> value = name.equals("API_TOKEN") ? apiToken : adminToken;
+            if (value.isEmpty()) {
+                throw new CutoverException(ExitCode.CONFIGURATION, name + " is not set, and '" + command
+                        + "' never serves without it. Fix: set API_TOKEN and ADMIN_TOKEN to two different random "
+                        + "secrets of at least " + MIN_TOKEN_LENGTH + " characters (for example: openssl rand -hex 32).");
+            }
+        }
+        if (apiToken.equals(adminToken)) {
+            throw new CutoverException(ExitCode.CONFIGURATION, "API_TOKEN and ADMIN_TOKEN are the same, so the data "
+                    + "token would open the admin API. Fix: give them different values.");
+        }
+    }
+
+    private static String token(String value) {
+        if (value.length() < MIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("must be at least " + MIN_TOKEN_LENGTH + " characters, but has "
+                    + value.length());
+        }
+        return value;
     }
 
     /** The configured PostgreSQL, or a configuration error saying what to set. */

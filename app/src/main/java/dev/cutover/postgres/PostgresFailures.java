@@ -44,14 +44,22 @@ final class PostgresFailures {
                     + "or correct the user in POSTGRES_URI; cutover never creates roles.", error);
         }
         if (state.equals(INVALID_AUTHORIZATION) && message.contains("no encryption")) {
-            return fail("PostgreSQL at " + uri.hosts() + " requires SSL and the connection did not use it"
-                    + ". Fix: add ?sslmode=require to POSTGRES_URI (or verify-full to also check the certificate).",
-                    error);
+            // The server says only that no pg_hba.conf entry admits this connection without SSL:
+            // it may require SSL (as managed providers do), or admit this role from nowhere here.
+            return fail("PostgreSQL at " + uri.hosts() + " admits no connection without SSL for role \"" + role
+                    + "\" to database \"" + uri.database() + "\" (no pg_hba.conf entry). Fix: if the server "
+                    + "requires SSL, add ?sslmode=require to POSTGRES_URI (verify-full also checks the certificate); "
+                    + "otherwise add a pg_hba.conf entry for this host, role and database.", error);
         }
         if (state.equals(INVALID_AUTHORIZATION) && message.contains("pg_hba.conf")) {
-            return fail("PostgreSQL at " + uri.hosts() + " does not accept role \"" + role + "\" from this host"
-                    + " (no pg_hba.conf entry). Fix: add an entry for this host to pg_hba.conf, or connect as a "
-                    + "role and database it allows.", error);
+            return fail("PostgreSQL at " + uri.hosts() + " does not accept role \"" + role + "\" to database \""
+                    + uri.database() + "\" from this host (no pg_hba.conf entry). Fix: add an entry for this host "
+                    + "to pg_hba.conf, or connect as a role and database it allows.", error);
+        }
+        if (causedBy(error, javax.net.ssl.SSLException.class)) {
+            return fail("the SSL connection to PostgreSQL at " + uri.hosts() + " failed: the server's certificate "
+                    + "could not be verified, or a certificate file named in POSTGRES_URI could not be read. Fix: "
+                    + "check sslmode, sslrootcert, sslcert and sslkey in POSTGRES_URI.", error);
         }
         if (state.equals(INSUFFICIENT_PRIVILEGE)) {
             return fail("PostgreSQL role \"" + role + "\" may not connect to database \"" + uri.database()

@@ -140,7 +140,7 @@ public final class PostgresUri {
             String mapped = TARGET_SESSION_ATTRS.get(value);
             if (mapped == null) {
                 throw new IllegalArgumentException("target_session_attrs must be one of "
-                        + TARGET_SESSION_ATTRS.keySet() + ", but was '" + value + "'");
+                        + new java.util.TreeSet<>(TARGET_SESSION_ATTRS.keySet()) + ", but was '" + value + "'");
             }
             value = mapped;
         }

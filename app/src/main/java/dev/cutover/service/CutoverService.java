@@ -9,7 +9,6 @@ import dev.cutover.postgres.PostgresBootstrap;
 import dev.cutover.postgres.PostgresUri;
 import dev.cutover.postgres.SchemaMigrator;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -34,25 +33,36 @@ public final class CutoverService implements AutoCloseable {
         this.server = context.getBean(EmbeddedServer.class);
     }
 
-    /** Prepares the schema and starts the service; {@code command} names the caller in errors. */
-    public static CutoverService start(Settings settings, String command) {
+    /**
+     * Prepares the schema and starts the service; {@code command} names the caller in errors.
+     * {@code beans} replace the service's own (a test's clock, say).
+     */
+    public static CutoverService start(Settings settings, String command, Object... beans) {
         PostgresUri postgres = settings.requirePostgres(command);
         String mongo = settings.requireMongo(command);
+        settings.requireTokens(command);
         StartupReport.logConfiguration(settings);
         prepareSchema(settings, postgres);
-        ApplicationContext context;
+        // The context and server are started here rather than by Micronaut's launcher, which would
+        // add a shutdown hook of its own (racing cutover's ordered one) and exit the JVM on failure.
+        ApplicationContext context = ApplicationContext.builder()
+                .banner(false)
+                .deduceEnvironment(false)
+                .environmentPropertySource(false)
+                .properties(micronautProperties(settings, postgres, mongo))
+                .singletons(settings)
+                .singletons(beans)
+                .build();
         try {
-            context = Micronaut.build(new String[0])
-                    .banner(false)
-                    .deduceEnvironment(false)
-                    .environmentPropertySource(false)
-                    .mainClass(CutoverService.class)
-                    .properties(micronautProperties(settings, postgres, mongo))
-                    .singletons(settings)
-                    .start();
+            context.start();
+            context.getBean(EmbeddedServer.class).start();
         } catch (RuntimeException e) {
+            if (context.isRunning()) {
+                context.close();
+            }
             throw new CutoverException(ExitCode.INTERNAL, "the service did not start: " + rootMessage(e)
-                    + ". Fix: see the log above; if PORT is taken, choose another.", e);
+                    + ". Fix: if PORT " + settings.port() + " is taken, stop what holds it or choose another PORT; "
+                    + "otherwise see the log above.", e);
         }
         CutoverService service = new CutoverService(context);
         StartupReport.logReady(service.url());
@@ -76,6 +86,7 @@ public final class CutoverService implements AutoCloseable {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.application.name", "cutover");
         properties.put("micronaut.server.port", settings.port());
+        properties.put("micronaut.server.max-request-size", settings.maxBodySize());
 
         properties.put("datasources.default.url", postgres.jdbcUrl());
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");

@@ -18,17 +18,17 @@ class LogFormatTest {
 
     @Test
     void shouldWriteOneJsonObjectPerLineWhenLogFormatIsJson() throws Exception {
-        String output = logOneLine("json", "replica ready on port 8080");
+        String output = logOneLine("json", "replica ready on port {}");
 
         JsonNode line = new ObjectMapper().readTree(output.lines().findFirst().orElseThrow());
-        assertEquals("replica ready on port 8080", line.path("message").asText());
+        assertEquals("replica ready on port 8080", line.path("formattedMessage").asText());
         assertEquals("INFO", line.path("level").asText());
         assertEquals("dev.cutover.test", line.path("loggerName").asText());
     }
 
     @Test
     void shouldWritePlainTextWhenLogFormatIsPlain() throws Exception {
-        String output = logOneLine("plain", "replica ready on port 8080");
+        String output = logOneLine("plain", "replica ready on port {}");
 
         assertTrue(output.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  dev.cutover.test - replica ready on port 8080\\R"),
                 output);
@@ -45,7 +45,7 @@ class LogFormatTest {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
-            context.getLogger("dev.cutover.test").info(message);
+            context.getLogger("dev.cutover.test").info(message, 8080);
         } finally {
             context.stop();
             System.setErr(original);

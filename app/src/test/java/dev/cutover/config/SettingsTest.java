@@ -225,14 +225,36 @@ class SettingsTest {
     void shouldReadNamesAndTokensWhenTheyAreSet() {
         Map<String, String> environment = Map.of(
                 "MONGO_DB_NAME", "orders",
-                "API_TOKEN", "api-token-1",
-                "ADMIN_TOKEN", "admin-token-2");
+                "API_TOKEN", "api-token-0123456789",
+                "ADMIN_TOKEN", "admin-token-0123456789");
 
         Settings settings = Settings.fromEnvironment(environment);
 
         assertEquals("orders", settings.mongoDbName());
-        assertEquals(Optional.of("api-token-1"), settings.apiToken());
-        assertEquals(Optional.of("admin-token-2"), settings.adminToken());
+        assertEquals(Optional.of("api-token-0123456789"), settings.apiToken());
+        assertEquals(Optional.of("admin-token-0123456789"), settings.adminToken());
+    }
+
+    @Test
+    void shouldRefuseATokenShorterThanSixteenCharactersWithoutEchoingIt() {
+        CutoverException error = configurationError(Map.of("API_TOKEN", "short-secret"));
+
+        assertEquals("API_TOKEN must be at least 16 characters, but has 12", error.getMessage());
+    }
+
+    @Test
+    void shouldRequireBothTokensAndRefuseOneTokenForBothApis() {
+        Settings none = Settings.fromEnvironment(Map.of());
+        Settings same = Settings.fromEnvironment(Map.of("API_TOKEN", "same-token-0123456789",
+                "ADMIN_TOKEN", "same-token-0123456789"));
+
+        CutoverException missing = assertThrows(CutoverException.class, () -> none.requireTokens("serve"));
+        CutoverException shared = assertThrows(CutoverException.class, () -> same.requireTokens("serve"));
+
+        assertTrue(missing.getMessage().startsWith("API_TOKEN is not set, and 'serve' never serves without it."),
+                missing.getMessage());
+        assertTrue(shared.getMessage().startsWith("API_TOKEN and ADMIN_TOKEN are the same"), shared.getMessage());
+        assertEquals(ExitCode.CONFIGURATION, shared.exitCode());
     }
 
     @Test

@@ -115,9 +115,10 @@ class PostgresBootstrapTest {
         CutoverException error = assertThrows(CutoverException.class, () -> bootstrap.ensureDatabase(uri, true));
 
         assertEquals(ExitCode.POSTGRES, error.exitCode());
-        assertEquals("PostgreSQL at " + uri.hosts() + " requires SSL and the connection did not use it. "
-                + "Fix: add ?sslmode=require to POSTGRES_URI (or verify-full to also check the certificate).",
-                error.getMessage());
+        assertEquals("PostgreSQL at " + uri.hosts() + " admits no connection without SSL for role \"app\" to "
+                + "database \"secure\" (no pg_hba.conf entry). Fix: if the server requires SSL, add ?sslmode=require "
+                + "to POSTGRES_URI (verify-full also checks the certificate); otherwise add a pg_hba.conf entry for "
+                + "this host, role and database.", error.getMessage());
     }
 
     /**

@@ -1,0 +1,51 @@
+package dev.cutover.document.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import dev.cutover.TestStores;
+import dev.cutover.document.CollectionSpec;
+import dev.cutover.document.DocumentRepository;
+import dev.cutover.document.DocumentRepositoryContract;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The repository contract on MongoDB, with indexes ensured as the service does. Each test gets a
+ * database of its own: the contract's sample generator starts from the same seed in every test,
+ * so a store shared across tests would see the same "unique" values twice.
+ */
+class MongoDocumentRepositoryTest extends DocumentRepositoryContract {
+
+    private static MongoClient client;
+
+    private final MongoDatabase database = client.getDatabase(TestStores.uniqueName("contract"));
+    private final Map<String, DocumentRepository> repositories = new HashMap<>();
+
+    @BeforeAll
+    static void connect() {
+        client = MongoClients.create(TestStores.mongo());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        database.drop();
+    }
+
+    @Override
+    protected DocumentRepository repository(CollectionSpec spec) {
+        return repositories.computeIfAbsent(spec.name(), name -> {
+            MongoDocumentRepository repository = new MongoDocumentRepository(spec, database);
+            repository.ensureIndexes();
+            return repository;
+        });
+    }
+}
