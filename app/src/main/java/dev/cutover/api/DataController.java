@@ -104,8 +104,7 @@ final class DataController {
     HttpResponse<?> patch(String collection, String id, HttpRequest<?> request, @Body @Nullable byte[] body) {
         DocumentService service = services.require(collection);
         JsonNode json = HttpDocuments.json(body);
-        long expected = HttpDocuments.expectedVersion(request, null);
-        Document patched = service.patch(id, json, expected);
+        Document patched = service.patch(id, json, HttpDocuments.expectedVersion(request, json));
         return HttpDocuments.document(HttpResponse.ok(), service, patched);
     }
 

@@ -28,6 +28,8 @@ final class DocumentExceptionHandler implements ExceptionHandler<DocumentExcepti
         if (exception instanceof DocumentException.StaleVersion) {
             return Problems.of(HttpStatus.CONFLICT, "stale-version", exception.getMessage());
         }
-        return Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", exception.getMessage(), List.of());
+        // Only an event log refuses an operation: it can be read and appended to.
+        return Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", exception.getMessage(), List.of())
+                .header(io.micronaut.http.HttpHeaders.ALLOW, "GET, POST");
     }
 }

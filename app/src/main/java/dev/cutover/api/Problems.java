@@ -41,7 +41,12 @@ public final class Problems {
         body.put("detail", detail);
         if (!errors.isEmpty()) {
             body.put("errors", errors.stream()
-                    .map(error -> Map.of("field", error.field(), "problem", error.problem()))
+                    .map(error -> {
+                        Map<String, String> entry = new LinkedHashMap<>();
+                        entry.put("field", error.field());
+                        entry.put("problem", error.problem());
+                        return entry;
+                    })
                     .toList());
         }
         return body;
@@ -56,6 +61,7 @@ public final class Problems {
             case REQUEST_ENTITY_TOO_LARGE -> "body-too-large";
             case UNAUTHORIZED -> "unauthorized";
             case BAD_REQUEST -> "invalid-request";
+            case SERVICE_UNAVAILABLE -> "store-unavailable";
             default -> status.getCode() >= 500 ? "internal-error" : "request-refused";
         };
     }

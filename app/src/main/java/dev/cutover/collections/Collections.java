@@ -171,7 +171,8 @@ public final class Collections {
             .fields(
                     text("user_id").required().maxLength(NAME_LENGTH).alias("user", "userId"),
                     text("tool_id").required().maxLength(ID_LENGTH).alias("toolId"),
-                    text("path").required().maxLength(4096),
+                    // Part of a unique key: kept well inside PostgreSQL's B-tree entry limit (about 2.7 kB).
+                    text("path").required().maxLength(1024),
                     text("content").withDefault(""))
             .unique("user_id", "tool_id", "path")
             .filterBy("user_id", "tool_id")

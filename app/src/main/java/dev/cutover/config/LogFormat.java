@@ -20,8 +20,8 @@ public enum LogFormat {
     public static void configureLogging(Map<String, String> environment) {
         normalize(environment, "LOG_FORMAT", LogFormat.class).ifPresent(format ->
                 System.setProperty("LOG_FORMAT", format.name().toLowerCase(Locale.ROOT)));
-        normalize(environment, "LOG_LEVEL", Level.class).ifPresent(level ->
-                System.setProperty("LOG_LEVEL", level.name()));
+        // An invalid level would make logback log everything; INFO stands in until Settings refuses it.
+        System.setProperty("LOG_LEVEL", normalize(environment, "LOG_LEVEL", Level.class).orElse(Level.INFO).name());
     }
 
     private static <T extends Enum<T>> java.util.Optional<T> normalize(Map<String, String> environment, String name,

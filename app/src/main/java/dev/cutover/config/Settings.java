@@ -75,8 +75,8 @@ public record Settings(
                 env.bool("USE_POSTGRES", false),
                 env.bool("READ_POSTGRES", false),
                 Phase.of(env.integer("MIGRATION_PHASE", DEFAULT_PHASE.number(), 0, Phase.LAST)),
-                env.parsed("API_TOKEN", Settings::token),
-                env.parsed("ADMIN_TOKEN", Settings::token),
+                env.text("API_TOKEN"),
+                env.text("ADMIN_TOKEN"),
                 env.integer("PORT", DEFAULT_PORT, 0, 65535),
                 PoolSettings.from(env),
                 env.choice("LOG_FORMAT", LogFormat.class, LogFormat.PLAIN),
@@ -108,7 +108,7 @@ public record Settings(
     /** The same settings with these tokens (the demo generates its own). */
     public Settings withTokens(String api, String admin) {
         return new Settings(postgresUri, mongoUri, mongoDbName, autoCreateDb, autoMigrate, usePostgres, readPostgres,
-                migrationPhase, Optional.of(token(api)), Optional.of(token(admin)), port, pools, logFormat,
+                migrationPhase, Optional.of(api), Optional.of(admin), port, pools, logFormat,
                 maxBodySize, maxPageSize);
     }
 
@@ -126,18 +126,18 @@ public record Settings(
                         + "secrets of at least " + MIN_TOKEN_LENGTH + " characters (for example: openssl rand -hex 32).");
             }
         }
+        for (String name : new String[] {"API_TOKEN", "ADMIN_TOKEN"}) {
+            int length = (name.equals("API_TOKEN") ? apiToken : adminToken).orElseThrow().length();
+            if (length < MIN_TOKEN_LENGTH) {
+                throw new CutoverException(ExitCode.CONFIGURATION, name + " must be at least " + MIN_TOKEN_LENGTH
+                        + " characters, but has " + length + ". Fix: use a random secret, for example from "
+                        + "openssl rand -hex 32.");
+            }
+        }
         if (apiToken.equals(adminToken)) {
             throw new CutoverException(ExitCode.CONFIGURATION, "API_TOKEN and ADMIN_TOKEN are the same, so the data "
                     + "token would open the admin API. Fix: give them different values.");
         }
-    }
-
-    private static String token(String value) {
-        if (value.length() < MIN_TOKEN_LENGTH) {
-            throw new IllegalArgumentException("must be at least " + MIN_TOKEN_LENGTH + " characters, but has "
-                    + value.length());
-        }
-        return value;
     }
 
     /** The configured PostgreSQL, or a configuration error saying what to set. */

@@ -156,8 +156,8 @@ public record CollectionSpec(
             List<Field> all = new ArrayList<>(fields);
             String order;
             if (kind == Kind.ENTITY) {
-                all.add(Field.timestamp(CREATED_AT).required());
-                all.add(Field.timestamp(UPDATED_AT).required());
+                all.add(Field.timestamp(CREATED_AT).required().alias("createdAt", "date"));
+                all.add(Field.timestamp(UPDATED_AT).required().alias("updatedAt"));
                 order = CREATED_AT;
             } else {
                 all.add(Field.timestamp(TIMESTAMP).required().alias("date", "created_at"));

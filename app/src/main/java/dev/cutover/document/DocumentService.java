@@ -146,9 +146,8 @@ public final class DocumentService {
             throw new DocumentException.Invalid("body", "must be a JSON object, but was " + DocumentCodec.kind(body));
         }
         ObjectNode stamped = ((ObjectNode) body).deepCopy();
-        if (!stamped.hasNonNull(CollectionSpec.CREATED_AT)) {
-            stamped.set(CollectionSpec.CREATED_AT, JsonValues.toJson(current.get(CollectionSpec.CREATED_AT)));
-        }
+        // When a document was created never changes, whatever an update says.
+        stamped.set(CollectionSpec.CREATED_AT, JsonValues.toJson(current.get(CollectionSpec.CREATED_AT)));
         stamped.put(CollectionSpec.UPDATED_AT, JsonValues.formatTimestamp(now()));
         return stamped;
     }

@@ -119,6 +119,20 @@ public final class SchemaMigrator {
                     + ") and AUTO_MIGRATE=false. Fix: run 'cutover migrate' with a role that owns the schema, "
                     + "then start again; or set AUTO_MIGRATE=true.");
         }
+        org.flywaydb.core.api.output.ValidateResult validation;
+        try {
+            validation = flyway.validateWithResult();
+        } catch (FlywayException e) {
+            throw migrationFailed(e);
+        }
+        if (!validation.validationSuccessful) {
+            String problem = validation.invalidMigrations.isEmpty() ? String.valueOf(validation.errorDetails)
+                    : validation.invalidMigrations.get(0).errorDetails.errorMessage;
+            throw new CutoverException(ExitCode.SCHEMA, "the schema history of database \"" + uri.database()
+                    + "\" does not match this build: " + PostgresFailures.firstLine(problem)
+                    + ". Fix: run 'cutover migrate --info' to see each migration's state; a failed or edited "
+                    + "migration must be put right by the schema owner before the app starts.");
+        }
         LOG.info("Schema of \"{}\" is up to date at version {}", uri.database(), currentVersion());
     }
 

@@ -61,8 +61,8 @@ public final class CutoverService implements AutoCloseable {
                 context.close();
             }
             throw new CutoverException(ExitCode.INTERNAL, "the service did not start: " + rootMessage(e)
-                    + ". Fix: if PORT " + settings.port() + " is taken, stop what holds it or choose another PORT; "
-                    + "otherwise see the log above.", e);
+                    + ". Fix: if port " + settings.port() + " is taken, stop what holds it or choose another "
+                    + "(PORT, or --port for demo); otherwise see the log above.", e);
         }
         CutoverService service = new CutoverService(context);
         StartupReport.logReady(service.url());

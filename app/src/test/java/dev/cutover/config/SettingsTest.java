@@ -237,9 +237,13 @@ class SettingsTest {
 
     @Test
     void shouldRefuseATokenShorterThanSixteenCharactersWithoutEchoingIt() {
-        CutoverException error = configurationError(Map.of("API_TOKEN", "short-secret"));
+        Settings settings = Settings.fromEnvironment(Map.of("API_TOKEN", "short-secret",
+                "ADMIN_TOKEN", "admin-token-0123456789"));
 
-        assertEquals("API_TOKEN must be at least 16 characters, but has 12", error.getMessage());
+        CutoverException error = assertThrows(CutoverException.class, () -> settings.requireTokens("serve"));
+
+        assertEquals("API_TOKEN must be at least 16 characters, but has 12. Fix: use a random secret, for example "
+                + "from openssl rand -hex 32.", error.getMessage());
     }
 
     @Test

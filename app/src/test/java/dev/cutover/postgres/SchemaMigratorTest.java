@@ -85,4 +85,20 @@ class SchemaMigratorTest {
                 + "database \"" + owner.database() + "\""), error.getMessage());
         assertTrue(error.getMessage().contains("Fix: run 'cutover migrate' as the schema owner"), error.getMessage());
     }
+
+    @Test
+    void shouldRefuseToStartWhenAnAppliedMigrationWasEditedAndAutoMigrateIsOff() {
+        PostgresUri uri = TestStores.freshDatabase();
+        bootstrap.ensureDatabase(uri, true);
+        new SchemaMigrator(uri).migrate();
+        TestStores.admin(uri.database(), "UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
+
+        CutoverException error = assertThrows(CutoverException.class,
+                () -> new SchemaMigrator(uri).requireUpToDate());
+
+        assertEquals(ExitCode.SCHEMA, error.exitCode());
+        assertTrue(error.getMessage().startsWith("the schema history of database \"" + uri.database()
+                + "\" does not match this build: "), error.getMessage());
+        assertTrue(error.getMessage().contains("checksum"), error.getMessage());
+    }
 }

@@ -92,6 +92,25 @@ class CutoverServiceTest {
     }
 
     @Test
+    void shouldAnswerServiceUnavailableWhileTheStoreIsDownNamingNoValue() throws Exception {
+        ResolvedStore<String> mongo = StoreResolver.inProcessMongo();
+        try (CutoverService service = CutoverService.start(
+                TestStores.settings(TestStores.freshDatabase(), mongo.connection(), Map.of("MONGO_TIMEOUT", "1s")),
+                "test")) {
+            HttpResponse<String> whileUp = get(service, "/api/v1/prompts/secret-id-1", TestStores.API_TOKEN);
+
+            mongo.close();
+            HttpResponse<String> whileDown = get(service, "/api/v1/prompts/secret-id-1", TestStores.API_TOKEN);
+
+            assertEquals(404, whileUp.statusCode(), whileUp.body());
+            assertEquals(503, whileDown.statusCode(), whileDown.body());
+            assertEquals("urn:cutover:problem:store-unavailable", JSON.readTree(whileDown.body()).path("type").asText());
+            assertEquals("1", whileDown.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(whileDown.body().contains("prompts"), whileDown.body());
+        }
+    }
+
+    @Test
     void shouldFailReadinessButStayAliveWhenPostgresRefusesConnections() throws Exception {
         String password = "pw-" + TestStores.uniqueName("x");
         PostgresUri database = ownedByNewRole(password);
@@ -206,6 +225,12 @@ class CutoverServiceTest {
 
     static HttpResponse<String> get(CutoverService service, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(CutoverService service, String path, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
+                .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
