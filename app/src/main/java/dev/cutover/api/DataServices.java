@@ -2,41 +2,135 @@ package dev.cutover.api;
 
 import com.mongodb.client.MongoDatabase;
 import dev.cutover.collections.Collections;
-import dev.cutover.config.Settings;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.DocumentException;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.DocumentService;
 import dev.cutover.document.mongo.MongoDocumentRepository;
 import dev.cutover.document.postgres.PostgresDocumentRepository;
+import dev.cutover.flags.Store;
+import dev.cutover.routing.DualWriteRouter;
+import dev.cutover.routing.GuardSettings;
+import dev.cutover.routing.MongoRepairQueue;
+import dev.cutover.routing.PostgresRepairQueue;
+import dev.cutover.routing.RepairQueue;
+import dev.cutover.routing.RepairWorker;
+import dev.cutover.routing.SecondaryWrites;
+import dev.cutover.routing.StoreGuard;
+import dev.cutover.state.CollectionStatusSource;
+import dev.cutover.state.MigrationStateStore;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
-import jakarta.inject.Singleton;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The service of each collection, over the store the configuration selects: PostgreSQL when
- * {@code READ_POSTGRES} is on, MongoDB otherwise.
+ * The service of each collection, over a {@link DualWriteRouter} that follows the collection's
+ * stage from the {@link MigrationStateStore}; the guards, repair queues and the repair worker
+ * that go with them. Built at start-up, so repairs run whether or not requests come.
  */
-@Singleton
-public final class DataServices {
+@Context
+public final class DataServices implements CollectionStatusSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataServices.class);
+    private static final Duration REPAIR_INTERVAL = Duration.ofMillis(500);
 
     private final Map<String, DocumentService> services = new LinkedHashMap<>();
+    private final Map<Store, StoreGuard> guards = new EnumMap<>(Store.class);
+    private final RepairWorker worker;
+    private final Map<Store, RepairQueue> queues = new EnumMap<>(Store.class);
+    private final List<MongoDocumentRepository> unpreparedMongo = new ArrayList<>();
+    private final ScheduledExecutorService preparation = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "mongo-preparation");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    DataServices(Settings settings, MongoDatabase mongo, DataSource dataSource, Clock clock) {
+    DataServices(MongoDatabase mongo, DataSource dataSource, Clock clock, MeterRegistry meters,
+            MigrationStateStore state) {
         DataSource pool = DelegatingDataSource.unwrapDataSource(dataSource);
+        Map<Store, Map<String, DocumentRepository>> stores = new EnumMap<>(Store.class);
+        stores.put(Store.MONGO, new LinkedHashMap<>());
+        stores.put(Store.POSTGRES, new LinkedHashMap<>());
+        Map<String, CollectionSpec> specs = new LinkedHashMap<>();
         for (CollectionSpec spec : Collections.ALL) {
-            DocumentRepository repository;
-            if (settings.readPostgres()) {
-                repository = new PostgresDocumentRepository(spec, pool);
-            } else {
-                MongoDocumentRepository onMongo = new MongoDocumentRepository(spec, mongo);
-                onMongo.ensureIndexes();
-                repository = onMongo;
+            MongoDocumentRepository onMongo = new MongoDocumentRepository(spec, mongo);
+            unpreparedMongo.add(onMongo);
+            stores.get(Store.MONGO).put(spec.name(), onMongo);
+            stores.get(Store.POSTGRES).put(spec.name(), new PostgresDocumentRepository(spec, pool));
+            specs.put(spec.name(), spec);
+        }
+        queues.put(Store.MONGO, new MongoRepairQueue(mongo, clock));
+        queues.put(Store.POSTGRES, new PostgresRepairQueue(pool, clock));
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
+        for (Store store : Store.values()) {
+            guards.put(store, new StoreGuard(store, GuardSettings.DEFAULTS, breakers, bulkheads));
+        }
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        SecondaryWrites secondaryWrites = new SecondaryWrites(guards, queues::get, meters);
+        for (CollectionSpec spec : Collections.ALL) {
+            DualWriteRouter router = new DualWriteRouter(spec, Map.of(
+                    Store.MONGO, stores.get(Store.MONGO).get(spec.name()),
+                    Store.POSTGRES, stores.get(Store.POSTGRES).get(spec.name())),
+                    () -> state.stageOf(spec), secondaryWrites);
+            services.put(spec.name(), new DocumentService(router, clock));
+        }
+        worker = new RepairWorker(specs, stores, state::stageOf, queues, meters, clock);
+        worker.start(REPAIR_INTERVAL);
+        preparation.scheduleWithFixedDelay(this::prepareMongo, 0, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Builds MongoDB's indexes (and moves indexed legacy fields to their names) once per start;
+     * while MongoDB is unreachable it tries again every few seconds instead of failing the start.
+     */
+    private synchronized void prepareMongo() {
+        while (!unpreparedMongo.isEmpty()) {
+            MongoDocumentRepository next = unpreparedMongo.get(0);
+            try {
+                next.ensureIndexes();
+                unpreparedMongo.remove(0);
+            } catch (RuntimeException e) {
+                LOG.warn("MongoDB not prepared yet for {} (will retry): {}", next.spec().name(), e.getMessage());
+                return;
             }
-            services.put(spec.name(), new DocumentService(repository, clock));
+        }
+        preparation.shutdown();
+    }
+
+    /**
+     * A collection's ids waiting for repair, in both stores' queues (an id is queued in the store
+     * that was the source of truth when its copy failed); unknown while a store cannot be asked.
+     */
+    @Override
+    public CollectionStatus statusOf(CollectionSpec collection) {
+        try {
+            long depth = 0;
+            for (RepairQueue queue : queues.values()) {
+                depth += queue.depth(collection.name());
+            }
+            return new CollectionStatus(java.util.OptionalLong.of(depth), java.util.Optional.empty());
+        } catch (RuntimeException e) {
+            return CollectionStatus.UNKNOWN;
         }
     }
 
@@ -47,5 +141,12 @@ public final class DataServices {
             throw DocumentException.NotFound.unknownCollection(collection, services.keySet());
         }
         return service;
+    }
+
+    @PreDestroy
+    void stop() {
+        preparation.shutdownNow();
+        worker.close();
+        guards.values().forEach(StoreGuard::close);
     }
 }

@@ -94,7 +94,12 @@ public final class HttpDocuments {
         return served(response.body(service.codec().toJson(document)), service);
     }
 
+    /** Names the store that served: the read store for reads, the source of truth for writes. */
     public static MutableHttpResponse<?> served(MutableHttpResponse<?> response, DocumentService service) {
-        return response.header(STORE_HEADER, service.repository().storeName());
+        boolean read = io.micronaut.http.context.ServerRequestContext.currentRequest()
+                .map(request -> request.getMethod() == io.micronaut.http.HttpMethod.GET)
+                .orElse(true);
+        return response.header(STORE_HEADER, read ? service.repository().storeName()
+                : service.repository().writeStoreName());
     }
 }

@@ -47,6 +47,14 @@ public interface DocumentRepository {
     Document insert(Document document);
 
     /**
+     * Stores a new document whose id was generated just now, so it cannot have been deleted
+     * before: a router may skip looking for its tombstone.
+     */
+    default Document insertFresh(Document document) {
+        return insert(document);
+    }
+
+    /**
      * Replaces the stored document of the same id with this one, if the stored version is
      * {@code expectedVersion} (or {@code expectedVersion} is {@link #ANY_VERSION}).
      *
@@ -63,9 +71,47 @@ public interface DocumentRepository {
      */
     boolean delete(String id, long expectedVersion);
 
+    /**
+     * The secondary's write: stores {@code document} (inserting or replacing) unless this store
+     * already holds the same id at the same or a newer version, or a tombstone at the same or a
+     * newer version. Concurrent calls for one id leave the newest version stored, whatever order
+     * they run in. Event logs: stores the event if its id is absent.
+     *
+     * @return whether the document was stored
+     */
+    boolean applyIfNewer(Document document);
+
+    /**
+     * The secondary's delete: removes the document if its stored version is below
+     * {@code version}, and records a tombstone at {@code version} so that an older write arriving
+     * later is skipped by {@link #applyIfNewer}. A newer stored version is left alone.
+     *
+     * @return whether the stored state changed
+     */
+    boolean applyDelete(String id, long version);
+
+    /**
+     * The version at which this id was last deleted here, if it was. {@link #delete} records one
+     * too, at the deleted document's version plus one: a delete is a write.
+     */
+    java.util.OptionalLong tombstone(String id);
+
     /** Deletes documents expired at {@code now}; returns how many. Zero where nothing expires. */
     int deleteExpired(Instant now);
 
-    /** Which store this is, for logs, metrics and the response header. */
+    /** Which store serves reads, for logs, metrics and the response header. */
     String storeName();
+
+    /** Which store takes writes first (the source of truth); the same store unless routed. */
+    default String writeStoreName() {
+        return storeName();
+    }
+
+    /**
+     * The document as the source of truth holds it, which a write must start from; the same as
+     * {@link #get} unless reads are routed to a copy that may lag.
+     */
+    default Optional<Document> getFromSourceOfTruth(String id) {
+        return get(id);
+    }
 }

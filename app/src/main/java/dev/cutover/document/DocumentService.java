@@ -59,18 +59,23 @@ public final class DocumentService {
     /** Creates a document from a client's JSON; its {@code id} is used if given, else one is made. */
     public Document create(JsonNode body) {
         Instant now = now();
-        String id = bodyId(body).orElseGet(DocumentIds::next);
+        Optional<String> given = bodyId(body);
+        String id = given.orElseGet(DocumentIds::next);
         ObjectNode stamped = stampedForCreate(body, now);
         Document document = codec.fromJson(stamped, id, 1);
         try {
-            return repository.insert(document);
+            return insert(document, given.isEmpty());
         } catch (DocumentException.Duplicate e) {
             // An expired document may still hold the unique values until cleaned up: clean, retry once.
             if (spec().expiresField().isPresent() && repository.deleteExpired(now) > 0) {
-                return repository.insert(document);
+                return insert(document, given.isEmpty());
             }
             throw e;
         }
+    }
+
+    private Document insert(Document document, boolean generatedId) {
+        return generatedId ? repository.insertFresh(document) : repository.insert(document);
     }
 
     /** Replaces a document with a client's JSON, keeping its id and creation time. */
@@ -113,7 +118,9 @@ public final class DocumentService {
 
     /** The stored document, checked against the version the client expects (if it gave one). */
     public Document requireVersion(String id, long expectedVersion) {
-        Document current = require(id);
+        requireValidId(id);
+        Document current = repository.getFromSourceOfTruth(id)
+                .orElseThrow(() -> new DocumentException.NotFound(spec().name(), id));
         if (expectedVersion != DocumentRepository.ANY_VERSION && expectedVersion != current.version()) {
             throw new DocumentException.StaleVersion(spec().name(), id, expectedVersion, current.version());
         }

@@ -3,20 +3,33 @@ package dev.cutover.health;
 import com.mongodb.client.MongoDatabase;
 import dev.cutover.config.MongoUris;
 import dev.cutover.config.Settings;
+import dev.cutover.state.Freshness;
+import dev.cutover.state.MigrationStateStore;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.bson.Document;
 
-/** The readiness indicators of the two stores, reported separately under {@code /health}. */
+/**
+ * The readiness indicators of the two stores, reported separately under {@code /health}, and the
+ * freshness of the flag state this replica obeys.
+ */
 @Factory
 class HealthConfiguration {
 
@@ -63,6 +76,38 @@ class HealthConfiguration {
             protected void probe() {
                 database.runCommand(new Document("ping", 1));
             }
+        };
+    }
+
+    /**
+     * The flag state this replica obeys: its revision, how long ago it was confirmed against
+     * PostgreSQL, and whether it is stale. It answers from memory, without a round trip.
+     *
+     * <p>Stale flags keep the replica ready (UP, with {@code stale: true}, the time it began and the
+     * error). The replica then obeys its last known good state, which was valid when stored. The
+     * usual cause, PostgreSQL being down, already fails readiness through the {@code postgres}
+     * indicator; when only the flag read fails, every replica tends to be stale together, and failing
+     * readiness would take the whole service down for a fault of its control plane. Staleness is
+     * exported ({@code cutover.flags.state.stale}) for an alert instead; docs/admin.md says what to do.
+     */
+    @Singleton
+    HealthIndicator flagStateHealth(MigrationStateStore flags, Clock clock) {
+        return () -> {
+            Instant now = clock.instant();
+            Freshness freshness = flags.freshness();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("revision", freshness.revision());
+            details.put("checkAgeMs", freshness.age(now).toMillis());
+            details.put("stale", freshness.stale());
+            freshness.staleSince().ifPresent(since -> {
+                details.put("staleSince", since.toString());
+                details.put("staleForMs", Duration.between(since, now).toMillis());
+            });
+            freshness.error().ifPresent(error -> details.put("error", error));
+            HealthStatus status = freshness.stale()
+                    ? HealthStatus.UP.describe("obeying the last known flag state; PostgreSQL cannot be read")
+                    : HealthStatus.UP;
+            return Publishers.just(HealthResult.builder("flags", status).details(details).build());
         };
     }
 }

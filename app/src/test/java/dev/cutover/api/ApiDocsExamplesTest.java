@@ -61,24 +61,26 @@ class ApiDocsExamplesTest {
             .build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Which store serves the reads, and how the service is told so. */
-    record Store(String header, Map<String, String> variables) {
+    /** Which store serves, and whether the service is moved to PostgreSQL only after it starts. */
+    record Store(String header, boolean postgresOnly) {
     }
 
     static Stream<Named<Store>> stores() {
         return Stream.of(
-                Named.of("served from MongoDB", new Store("mongo", Map.of())),
-                Named.of("served from PostgreSQL", new Store("postgres",
-                        Map.of("USE_POSTGRES", "true", "READ_POSTGRES", "true"))));
+                Named.of("served from MongoDB", new Store("mongo", false)),
+                Named.of("served from PostgreSQL", new Store("postgres", true)));
     }
 
     @ParameterizedTest
     @MethodSource("stores")
     void shouldAnswerEveryExampleOfTheGuideAsTheGuideSays(Store store) throws IOException {
         List<String> guide = Files.readAllLines(GUIDE, StandardCharsets.UTF_8);
-        var settings = TestStores.settings(TestStores.freshDatabase(), TestStores.mongo(), store.variables());
+        var settings = TestStores.settings(TestStores.freshDatabase(), TestStores.mongo(), Map.of());
 
         try (CutoverService service = CutoverService.start(settings, "test")) {
+            if (store.postgresOnly()) {
+                dev.cutover.Stages.postgresOnly(service);
+            }
             String baseUrl = "http://localhost:" + service.port();
             List<Example> examples = Example.readAll(guide,
                     Map.of(URL_VARIABLE, baseUrl, TOKEN_VARIABLE, TestStores.API_TOKEN));

@@ -61,22 +61,29 @@ class DataApiTest {
                 "MAX_PAGE_SIZE", "100");
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         mongoServed = CutoverService.start(TestStores.settings(database, TestStores.mongo(), common), "test", clock);
-        Map<String, String> readPostgres = new LinkedHashMap<>(common);
-        readPostgres.put("USE_POSTGRES", "true");
-        readPostgres.put("READ_POSTGRES", "true");
-        postgresServed = CutoverService.start(TestStores.settings(database, TestStores.mongo(), readPostgres), "test", clock);
+        // Its own databases: flag state is kept in PostgreSQL and shared by every replica of one database.
+        PostgresUri postgresOnlyDatabase = TestStores.freshDatabase();
+        postgresServed = CutoverService.start(TestStores.settings(postgresOnlyDatabase, TestStores.mongo(), common),
+                "test", clock);
+        dev.cutover.Stages.postgresOnly(postgresServed);
 
         mongoClient = MongoClients.create(TestStores.mongo());
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL(database.jdbcUrl());
-        dataSource.setUser(database.user());
-        dataSource.setPassword(database.password());
         mongoRepositories = new LinkedHashMap<>();
         postgresRepositories = new LinkedHashMap<>();
         for (CollectionSpec spec : Collections.ALL) {
             mongoRepositories.put(spec.name(), new MongoDocumentRepository(spec, mongoClient.getDatabase(mongoDatabase)));
-            postgresRepositories.put(spec.name(), new PostgresDocumentRepository(spec, dataSource));
+            postgresRepositories.put("mongo-served/" + spec.name(), new PostgresDocumentRepository(spec, dataSource(database)));
+            postgresRepositories.put("postgres-served/" + spec.name(),
+                    new PostgresDocumentRepository(spec, dataSource(postgresOnlyDatabase)));
         }
+    }
+
+    private static PGSimpleDataSource dataSource(PostgresUri database) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(database.jdbcUrl());
+        dataSource.setUser(database.user());
+        dataSource.setPassword(database.password());
+        return dataSource;
     }
 
     @AfterAll

@@ -345,4 +345,123 @@ public abstract class DocumentRepositoryContract {
         }
         return result;
     }
+
+    // The secondary's writes: versions decide, tombstones keep deletes -----------------------
+
+    @ParameterizedTest
+    @MethodSource("entities")
+    void shouldApplyANewerVersionAndSkipAnOlderOrEqualOne(CollectionSpec spec) {
+        DocumentRepository repository = repository(spec);
+        Document first = samples.next(spec);
+        Document third = keepUniqueValues(spec, first, samples.next(spec).withId(first.id()).withVersion(3));
+        Document second = keepUniqueValues(spec, first, samples.next(spec).withId(first.id()).withVersion(2));
+        Document thirdAgain = keepUniqueValues(spec, first, samples.next(spec).withId(first.id()).withVersion(3));
+
+        boolean appliedFirst = repository.applyIfNewer(first);
+        boolean appliedThird = repository.applyIfNewer(third);
+        boolean appliedSecond = repository.applyIfNewer(second);
+        boolean appliedThirdAgain = repository.applyIfNewer(thirdAgain);
+
+        assertTrue(appliedFirst);
+        assertTrue(appliedThird);
+        assertFalse(appliedSecond);
+        assertFalse(appliedThirdAgain);
+        assertEquals(Optional.of(third), repository.get(first.id()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("entities")
+    void shouldNotLetALateOlderWriteUndoADelete(CollectionSpec spec) {
+        DocumentRepository repository = repository(spec);
+        Document original = samples.next(spec);
+        repository.applyIfNewer(original);
+
+        boolean deleted = repository.applyDelete(original.id(), 3);
+        boolean lateWrite = repository.applyIfNewer(original.withVersion(2));
+        Optional<Document> afterLateWrite = repository.get(original.id());
+        boolean recreated = repository.applyIfNewer(original.withVersion(4));
+
+        assertTrue(deleted);
+        assertFalse(lateWrite);
+        assertEquals(Optional.empty(), afterLateWrite);
+        assertEquals(java.util.OptionalLong.of(3), repository.tombstone(original.id()));
+        assertTrue(recreated);
+        assertEquals(Optional.of(original.withVersion(4)), repository.get(original.id()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("entities")
+    void shouldLeaveANewerDocumentAloneWhenAnOlderDeleteArrives(CollectionSpec spec) {
+        DocumentRepository repository = repository(spec);
+        Document newer = samples.next(spec).withVersion(5);
+        repository.applyIfNewer(newer);
+
+        repository.applyDelete(newer.id(), 3);
+
+        assertEquals(Optional.of(newer), repository.get(newer.id()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("entities")
+    void shouldRecordADeleteAsATombstoneOneVersionOnAndKnowNoneForOtherIds(CollectionSpec spec) {
+        DocumentRepository repository = repository(spec);
+        Document document = repository.insert(samples.next(spec).withVersion(2));
+
+        repository.delete(document.id(), DocumentRepository.ANY_VERSION);
+
+        assertEquals(java.util.OptionalLong.of(3), repository.tombstone(document.id()));
+        assertEquals(java.util.OptionalLong.empty(), repository.tombstone(DocumentIds.next()));
+        assertFalse(repository.applyIfNewer(document));
+    }
+
+    @ParameterizedTest
+    @MethodSource("eventLogs")
+    void shouldCopyAnEventOnceAndRefuseToDeleteIt(CollectionSpec spec) {
+        DocumentRepository repository = repository(spec);
+        Document event = samples.next(spec);
+        Document repeat = samples.next(spec).withId(event.id());
+
+        boolean first = repository.applyIfNewer(event);
+        boolean second = repository.applyIfNewer(repeat);
+
+        assertTrue(first);
+        assertFalse(second);
+        assertEquals(Optional.of(event), repository.get(event.id()));
+        assertThrows(DocumentException.NotAllowed.class, () -> repository.applyDelete(event.id(), 2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("entities")
+    void shouldEndAtTheNewestWriteWhateverOrderConcurrentCopiesArriveIn(CollectionSpec spec) throws Exception {
+        DocumentRepository repository = repository(spec);
+        Document base = samples.next(spec);
+        List<Document> versions = new ArrayList<>();
+        for (int version = 1; version <= 12; version++) {
+            versions.add(keepUniqueValues(spec, base, samples.next(spec).withId(base.id()).withVersion(version)));
+        }
+        List<Document> shuffled = new ArrayList<>(versions);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+        Document deletedLater = samples.next(spec);
+
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+            for (Document version : shuffled) {
+                writes.add(threads.submit(() -> repository.applyIfNewer(version)));
+            }
+            repository.applyIfNewer(deletedLater);
+            writes.add(threads.submit(() -> repository.applyDelete(deletedLater.id(), 9)));
+            writes.add(threads.submit(() -> repository.applyIfNewer(deletedLater.withVersion(8))));
+            writes.add(threads.submit(() -> repository.applyIfNewer(deletedLater.withVersion(2))));
+            for (java.util.concurrent.Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertEquals(Optional.of(versions.get(11)), repository.get(base.id()));
+        assertEquals(Optional.empty(), repository.get(deletedLater.id()));
+        assertEquals(java.util.OptionalLong.of(9), repository.tombstone(deletedLater.id()));
+    }
 }

@@ -99,6 +99,15 @@ final class DocumentMapping {
         return Filters.eq(VERSION, expected);
     }
 
+    /**
+     * The condition that a document is below this version; one without a version (version 0) is
+     * below every positive version.
+     */
+    static Bson belowVersion(long version) {
+        return version > 0 ? Filters.or(Filters.lt(VERSION, version), Filters.eq(VERSION, null))
+                : Filters.lt(VERSION, version);
+    }
+
     /** The condition that a typed field equals a canonical value; CITEXT fields ignore case. */
     Bson equalTo(String fieldName, Object value) {
         Field field = spec.field(fieldName).orElseThrow(() ->

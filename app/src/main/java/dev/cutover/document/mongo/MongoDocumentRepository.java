@@ -15,7 +15,9 @@ import static com.mongodb.client.model.Filters.type;
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndDeleteOptions;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.result.UpdateResult;
 import dev.cutover.document.CollectionSpec;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.bson.BsonDocument;
@@ -56,6 +59,14 @@ import org.bson.types.ObjectId;
  * unique lookups compare fields under their own names; expiry also honours legacy names, so a
  * document written under them after {@code ensureIndexes} is still never served once expired.
  *
+ * <p>Deletes are remembered as tombstones (see {@code MongoTombstones}), and the secondary's writes
+ * are conditional on {@code _version}: {@link #applyIfNewer} replaces only an older document (or
+ * inserts where there is none) and then looks for a tombstone again, removing what it wrote if
+ * a delete of its version or a newer one overtook it, since MongoDB offers no transaction here
+ * that would make the check and the write one step. A clash of unique values with another
+ * document is reported as {@link DocumentException.Duplicate}, not as "older": the copy has
+ * fallen behind and needs repair.
+ *
  * <p>{@link #scan} visits ids in their text order (that of {@link String#compareTo}, PostgreSQL's
  * {@code COLLATE "C"}), merging string and ObjectId {@code _id}s, which MongoDB itself orders
  * apart. Errors other than the contract's become a {@link dev.cutover.CutoverException} naming
@@ -65,23 +76,27 @@ public final class MongoDocumentRepository implements DocumentRepository {
 
     private static final String HEX = "0123456789abcdef";
     private static final int OBJECT_ID_LENGTH = 24;
+    /** What {@link MongoIndexes#duplicateFields} names for a clash of ids. */
+    private static final List<String> ID_FIELDS = List.of("id");
 
     private final CollectionSpec spec;
     private final MongoCollection<org.bson.Document> collection;
     private final DocumentMapping mapping;
     private final MongoIndexes indexes;
+    private final MongoTombstones tombstones;
     private final Clock clock;
 
     public MongoDocumentRepository(CollectionSpec spec, MongoDatabase database) {
         this(spec, database, Clock.systemUTC());
     }
 
-    /** With the clock that decides which documents have expired. */
+    /** With the clock that decides which documents have expired and dates tombstones. */
     MongoDocumentRepository(CollectionSpec spec, MongoDatabase database, Clock clock) {
         this.spec = spec;
         this.collection = database.getCollection(spec.name());
         this.mapping = new DocumentMapping(spec);
         this.indexes = new MongoIndexes(spec, collection, mapping);
+        this.tombstones = new MongoTombstones(spec.name(), database, clock);
         this.clock = clock;
     }
 
@@ -180,31 +195,37 @@ public final class MongoDocumentRepository implements DocumentRepository {
 
     @Override
     public Document insert(Document document) {
-        org.bson.Document stored = mapping.toBson(document);
-        return call("insert a document", () -> {
-            // The same id may already be stored as a legacy string _id of ObjectId form.
-            if (DocumentIds.isObjectId(document.id())) {
-                org.bson.Document legacy = collection.find(eq(DocumentMapping.ID, document.id())).first();
-                if (legacy != null) {
-                    return alreadyStored(legacy);
-                }
+        return call("insert a document", () -> insertNew(document).map(this::alreadyStored).orElse(document));
+    }
+
+    /**
+     * Inserts the document unless its id is stored.
+     *
+     * @return the stored document of that id, when there is one and nothing was written
+     * @throws DocumentException.Duplicate when another document holds its unique values
+     */
+    private Optional<org.bson.Document> insertNew(Document document) {
+        // The same id may already be stored as a legacy string _id of ObjectId form.
+        if (DocumentIds.isObjectId(document.id())) {
+            org.bson.Document legacy = collection.find(eq(DocumentMapping.ID, document.id())).first();
+            if (legacy != null) {
+                return Optional.of(legacy);
             }
-            try {
-                collection.insertOne(stored);
-                return document;
-            } catch (MongoException e) {
-                if (!MongoFailures.isDuplicateKey(e)) {
-                    throw e;
-                }
-                List<String> fields = indexes.duplicateFields(MongoFailures.duplicateIndex(e));
-                org.bson.Document existing = fields.equals(List.of("id"))
-                        ? collection.find(byId(document.id())).first() : null;
-                if (existing == null) {
-                    throw new DocumentException.Duplicate(spec.name(), fields);
-                }
-                return alreadyStored(existing);
+        }
+        try {
+            collection.insertOne(mapping.toBson(document));
+            return Optional.empty();
+        } catch (MongoException e) {
+            if (!MongoFailures.isDuplicateKey(e)) {
+                throw e;
             }
-        });
+            List<String> fields = indexes.duplicateFields(MongoFailures.duplicateIndex(e));
+            org.bson.Document existing = fields.equals(ID_FIELDS) ? collection.find(byId(document.id())).first() : null;
+            if (existing == null) {
+                throw new DocumentException.Duplicate(spec.name(), fields);
+            }
+            return Optional.of(existing);
+        }
     }
 
     /** Inserting an id already stored: an event log's repeat is the same event; an entity's is a clash. */
@@ -249,7 +270,13 @@ public final class MongoDocumentRepository implements DocumentRepository {
             throw new DocumentException.NotAllowed(spec.name(), "delete");
         }
         return call("delete a document", () -> {
-            if (collection.deleteOne(all(List.of(byId(id), DocumentMapping.atVersion(expectedVersion)))).getDeletedCount() > 0) {
+            org.bson.Document deleted = collection.findOneAndDelete(
+                    all(List.of(byId(id), DocumentMapping.atVersion(expectedVersion))),
+                    new FindOneAndDeleteOptions().projection(Projections.include(DocumentMapping.VERSION)));
+            if (deleted != null) {
+                // A delete is a write, one version above the document it removed. Burying also
+                // removes an older copy a concurrent applyIfNewer wrote before the tombstone was there.
+                bury(id, DocumentMapping.readVersion(deleted) + 1);
                 return true;
             }
             Optional<Long> actual = expectedVersion == ANY_VERSION ? Optional.empty() : storedVersion(id);
@@ -258,6 +285,109 @@ public final class MongoDocumentRepository implements DocumentRepository {
             }
             return false;
         });
+    }
+
+    @Override
+    public boolean applyIfNewer(Document document) {
+        if (spec.isEventLog()) {
+            return call("apply an event", () -> insertNew(document).isEmpty());
+        }
+        String id = document.id();
+        long version = document.version();
+        return call("apply a document", () -> {
+            if (deletedAtOrAfter(id, version)) {
+                return false;
+            }
+            if (!replaceIfOlder(document)) {
+                return false;
+            }
+            // Without transactions a delete at this version or a newer one may have recorded its
+            // tombstone after the check above and then found nothing to remove. It raised the
+            // tombstone before removing, this wrote before looking again: one of the two sees the other.
+            if (deletedAtOrAfter(id, version)) {
+                collection.deleteOne(and(byId(id), eq(DocumentMapping.VERSION, version)));
+                return false;
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Stores the document, inserting or replacing, if no version of it as new or newer is stored.
+     * A replaced document keeps the form of its {@code _id}.
+     *
+     * @return whether it was stored
+     * @throws DocumentException.Duplicate when another document holds its unique values
+     */
+    private boolean replaceIfOlder(Document document) {
+        org.bson.Document replacement = mapping.toBson(document);
+        replacement.put(DocumentMapping.ID, storedIdForm(document.id()));
+        Bson older = and(eq(DocumentMapping.ID, replacement.get(DocumentMapping.ID)),
+                DocumentMapping.belowVersion(document.version()));
+        while (true) {
+            try {
+                collection.replaceOne(older, replacement, new ReplaceOptions().upsert(true));
+                return true;
+            } catch (MongoException e) {
+                if (!MongoFailures.isDuplicateKey(e)) {
+                    throw e;
+                }
+                List<String> fields = indexes.duplicateFields(MongoFailures.duplicateIndex(e));
+                if (!fields.equals(ID_FIELDS)) {
+                    throw new DocumentException.Duplicate(spec.name(), fields);
+                }
+                // The upsert found the id stored at this version or a newer one, unless that
+                // document was replaced by an older one or deleted since: then try again.
+                Optional<Long> stored = storedVersion(document.id());
+                if (stored.isPresent() && stored.get() >= document.version()) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** The {@code _id} an id is stored under: a legacy string one of ObjectId form keeps its form. */
+    private Object storedIdForm(String id) {
+        Object objectIdForm = DocumentMapping.storedId(id);
+        if (objectIdForm instanceof ObjectId && collection.countDocuments(eq(DocumentMapping.ID, id)) > 0) {
+            return id;
+        }
+        return objectIdForm;
+    }
+
+    private boolean deletedAtOrAfter(String id, long version) {
+        OptionalLong deleted = tombstones.version(id);
+        return deleted.isPresent() && deleted.getAsLong() >= version;
+    }
+
+    @Override
+    public boolean applyDelete(String id, long version) {
+        if (spec.isEventLog()) {
+            throw new DocumentException.NotAllowed(spec.name(), "delete");
+        }
+        return call("apply a delete", () -> bury(id, version));
+    }
+
+    /**
+     * Raises the id's tombstone to {@code version}, then removes the document if it is older. In
+     * that order, so that a concurrent {@link #applyIfNewer} of an older version either finds the
+     * tombstone or wrote before the removal.
+     *
+     * @return whether the tombstone was raised or a document removed
+     */
+    private boolean bury(String id, long version) {
+        OptionalLong before = tombstones.raise(id, version);
+        boolean raised = before.isEmpty() || before.getAsLong() < version;
+        boolean removed = collection.deleteOne(and(byId(id), DocumentMapping.belowVersion(version))).getDeletedCount() > 0;
+        return raised || removed;
+    }
+
+    @Override
+    public OptionalLong tombstone(String id) {
+        if (spec.isEventLog()) {
+            return OptionalLong.empty();
+        }
+        return call("read a tombstone", () -> tombstones.version(id));
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -40,12 +41,29 @@ import org.postgresql.util.ServerErrorMessage;
  * connections (not ones bound to an outer, framework-managed transaction). A clash on an id or a
  * unique key becomes {@link DocumentException.Duplicate}; any other failure a
  * {@link PostgresStoreException}.
+ *
+ * <p>Deletes leave a tombstone in the {@code tombstones} table (see
+ * {@code db/migration/V3__tombstones_and_repair_queue.sql}), so that a late copy of an older
+ * write cannot bring a document back. Every transaction that writes a tombstone or acts on one
+ * ({@link #delete}, {@link #applyDelete}, {@link #applyIfNewer}) first takes a transaction-scoped
+ * advisory lock on the collection and id, so no tombstone appears between its reading and its
+ * writing. {@link #insert} and {@link #replace} neither read nor write tombstones and go without
+ * the lock: their race with {@link #applyIfNewer} is over the row alone, which row locks settle,
+ * because {@link #applyIfNewer} writes only with statements that check the row again.
  */
 public final class PostgresDocumentRepository implements DocumentRepository {
 
     private static final String STORE_NAME = "postgres";
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+    /** Serializes the transactions that act on one id's tombstone; released at commit or rollback. */
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(? || ':' || ?, 0))";
+    private static final String SELECT_TOMBSTONE = "SELECT version FROM tombstones WHERE collection = ? AND id = ?";
+    /** Records a tombstone, or raises a lower one; a higher one stays (then no row is returned). */
+    private static final String RAISE_TOMBSTONE = "INSERT INTO tombstones (collection, id, version) VALUES (?, ?, ?)"
+            + " ON CONFLICT (collection, id) DO UPDATE SET version = EXCLUDED.version, deleted_at = EXCLUDED.deleted_at"
+            + " WHERE tombstones.version < EXCLUDED.version";
 
     private final CollectionSpec spec;
     private final DataSource dataSource;
@@ -67,11 +85,16 @@ public final class PostgresDocumentRepository implements DocumentRepository {
     private final String scanFromStart;
     private final String scanAfter;
     private final String insert;
+    private final String insertIfAbsent;
     private final String update;
     private final String updateIfVersion;
+    private final String updateIfOlder;
     private final String selectVersion;
+    /** The tombstone's version and the stored version, of one snapshot. */
+    private final String selectVersions;
     private final String delete;
     private final String deleteIfVersion;
+    private final String deleteIfOlder;
     private final String deleteExpired;
 
     public PostgresDocumentRepository(CollectionSpec spec, DataSource dataSource) {
@@ -97,16 +120,21 @@ public final class PostgresDocumentRepository implements DocumentRepository {
         this.scanFromStart = select + " ORDER BY " + id + " LIMIT ?";
         this.scanAfter = select + " WHERE " + id + " > ? ORDER BY " + id + " LIMIT ?";
 
-        String conflict = spec.isEventLog() ? " ON CONFLICT (" + id + ") DO NOTHING" : "";
-        this.insert = "INSERT INTO " + table + " (" + id + ", " + version + ", " + Columns.list(fieldColumns)
-                + ", \"extra\") VALUES (?, ?, " + Columns.placeholders(spec.fields()) + ", ?::jsonb)" + conflict;
+        String insertRow = "INSERT INTO " + table + " (" + id + ", " + version + ", " + Columns.list(fieldColumns)
+                + ", \"extra\") VALUES (?, ?, " + Columns.placeholders(spec.fields()) + ", ?::jsonb)";
+        this.insertIfAbsent = insertRow + " ON CONFLICT (" + id + ") DO NOTHING";
+        this.insert = spec.isEventLog() ? insertIfAbsent : insertRow;
         String assignments = spec.fields().stream().map(Columns::equality).collect(Collectors.joining(", "));
         this.update = "UPDATE " + table + " SET " + version + " = ?, " + assignments + ", \"extra\" = ?::jsonb WHERE "
                 + id + " = ?";
         this.updateIfVersion = update + " AND " + version + " = ?";
+        this.updateIfOlder = update + " AND " + version + " < ?";
         this.selectVersion = "SELECT " + version + " FROM " + table + " WHERE " + id + " = ?";
-        this.delete = "DELETE FROM " + table + " WHERE " + id + " = ?";
-        this.deleteIfVersion = delete + " AND " + version + " = ?";
+        this.selectVersions = "SELECT (" + SELECT_TOMBSTONE + "), (" + selectVersion + ")";
+        String deleteRow = "DELETE FROM " + table + " WHERE " + id + " = ?";
+        this.delete = deleteRow + " RETURNING " + version;
+        this.deleteIfVersion = deleteRow + " AND " + version + " = ? RETURNING " + version;
+        this.deleteIfOlder = deleteRow + " AND " + version + " < ?";
         this.deleteExpired = spec.expiresField()
                 .map(field -> "DELETE FROM " + table + " WHERE " + Columns.quote(field) + " <= ?")
                 .orElse(null);
@@ -220,21 +248,12 @@ public final class PostgresDocumentRepository implements DocumentRepository {
     @Override
     public Document insert(Document document) {
         return transaction("insert", connection -> {
-            int inserted;
-            try (PreparedStatement statement = connection.prepareStatement(insert)) {
-                statement.setString(1, document.id());
-                bindContent(statement, 2, document);
-                inserted = statement.executeUpdate();
+            if (insertRow(connection, insert, document)) {
+                return document;
             }
-            if (inserted == 0) {
-                // Only an event log ignores a stored id: the same event, sent again.
-                List<Document> stored = query(connection, selectById, statement -> statement.setString(1, document.id()));
-                return withChildren(connection, stored).get(0);
-            }
-            if (children != null) {
-                children.insert(connection, document.id(), children.elementsOf(document));
-            }
-            return document;
+            // Only an event log ignores a stored id: the same event, sent again.
+            List<Document> stored = query(connection, selectById, statement -> statement.setString(1, document.id()));
+            return withChildren(connection, stored).get(0);
         });
     }
 
@@ -245,22 +264,13 @@ public final class PostgresDocumentRepository implements DocumentRepository {
         }
         boolean checked = expectedVersion != ANY_VERSION;
         return transaction("replace", connection -> {
-            int updated;
-            try (PreparedStatement statement = connection.prepareStatement(checked ? updateIfVersion : update)) {
-                int next = bindContent(statement, 1, document);
-                statement.setString(next++, document.id());
-                if (checked) {
-                    statement.setLong(next, expectedVersion);
-                }
-                updated = statement.executeUpdate();
-            }
-            if (updated == 0) {
+            boolean updated = checked
+                    ? updateRow(connection, updateIfVersion, document, OptionalLong.of(expectedVersion))
+                    : updateRow(connection, update, document, OptionalLong.empty());
+            if (!updated) {
                 long actual = storedVersion(connection, document.id())
                         .orElseThrow(() -> new DocumentException.NotFound(spec.name(), document.id()));
                 throw new DocumentException.StaleVersion(spec.name(), document.id(), expectedVersion, actual);
-            }
-            if (children != null) {
-                children.replace(connection, document.id(), children.elementsOf(document));
             }
             return document;
         });
@@ -272,22 +282,92 @@ public final class PostgresDocumentRepository implements DocumentRepository {
             throw new DocumentException.NotAllowed(spec.name(), "delete");
         }
         boolean checked = expectedVersion != ANY_VERSION;
-        return connected("delete", connection -> {
+        return transaction("delete", connection -> {
+            lock(connection, id);
             // The child rows go with the parent (ON DELETE CASCADE).
+            OptionalLong deleted;
             try (PreparedStatement statement = connection.prepareStatement(checked ? deleteIfVersion : delete)) {
                 statement.setString(1, id);
                 if (checked) {
                     statement.setLong(2, expectedVersion);
                 }
-                if (statement.executeUpdate() > 0) {
-                    return true;
+                try (ResultSet row = statement.executeQuery()) {
+                    deleted = row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
                 }
+            }
+            if (deleted.isPresent()) {
+                // A delete is a write: it takes the version after the one it deleted.
+                raiseTombstone(connection, id, deleted.getAsLong() + 1);
+                return true;
             }
             Optional<Long> actual = checked ? storedVersion(connection, id) : Optional.empty();
             if (actual.isPresent()) {
                 throw new DocumentException.StaleVersion(spec.name(), id, expectedVersion, actual.get());
             }
             return false;
+        });
+    }
+
+    @Override
+    public boolean applyIfNewer(Document document) {
+        if (spec.isEventLog()) {
+            return transaction("applyIfNewer", connection -> insertRow(connection, insertIfAbsent, document));
+        }
+        return transaction("applyIfNewer", connection -> {
+            lock(connection, document.id());
+            while (true) {
+                Versions known = versions(connection, document.id());
+                if (known.cover(document.version())) {
+                    return false;
+                }
+                boolean written = known.stored().isEmpty() ? insertRow(connection, insertIfAbsent, document)
+                        : updateRow(connection, updateIfOlder, document, OptionalLong.of(document.version()));
+                if (written) {
+                    return true;
+                }
+                // The row changed between the read and the write: an insert, replace or expiry sweep
+                // (none takes the lock) committed meanwhile. Read again: each statement sees the
+                // latest commits.
+            }
+        });
+    }
+
+    @Override
+    public boolean applyDelete(String id, long version) {
+        if (spec.isEventLog()) {
+            throw new DocumentException.NotAllowed(spec.name(), "delete");
+        }
+        return transaction("applyDelete", connection -> {
+            lock(connection, id);
+            Optional<Long> stored = storedVersion(connection, id);
+            if (stored.isPresent() && stored.get() >= version) {
+                // This copy is newer than the delete: it stays, so nothing was deleted here.
+                return false;
+            }
+            boolean raised = raiseTombstone(connection, id, version);
+            boolean deleted;
+            try (PreparedStatement statement = connection.prepareStatement(deleteIfOlder)) {
+                statement.setString(1, id);
+                statement.setLong(2, version);
+                deleted = statement.executeUpdate() > 0;
+            }
+            return raised || deleted;
+        });
+    }
+
+    @Override
+    public OptionalLong tombstone(String id) {
+        if (spec.isEventLog()) {
+            return OptionalLong.empty();
+        }
+        return connected("tombstone", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(SELECT_TOMBSTONE)) {
+                statement.setString(1, spec.name());
+                statement.setString(2, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? OptionalLong.of(row.getLong(1)) : OptionalLong.empty();
+                }
+            }
         });
     }
 
@@ -367,6 +447,81 @@ public final class PostgresDocumentRepository implements DocumentRepository {
                 return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * Inserts the document's row with {@code sql} ({@link #insert} or {@link #insertIfAbsent}) and,
+     * if the row went in, its child rows; returns whether it went in.
+     */
+    private boolean insertRow(Connection connection, String sql, Document document) throws SQLException {
+        int inserted;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, document.id());
+            bindContent(statement, 2, document);
+            inserted = statement.executeUpdate();
+        }
+        if (inserted > 0 && children != null) {
+            children.insert(connection, document.id(), children.elementsOf(document));
+        }
+        return inserted > 0;
+    }
+
+    /**
+     * Updates the document's row with {@code sql}, one of the update statements, whose version
+     * condition (if it has one) compares with {@code version}; if the row was updated, replaces its
+     * child rows too. Returns whether it was.
+     */
+    private boolean updateRow(Connection connection, String sql, Document document, OptionalLong version)
+            throws SQLException {
+        int updated;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int next = bindContent(statement, 1, document);
+            statement.setString(next++, document.id());
+            if (version.isPresent()) {
+                statement.setLong(next, version.getAsLong());
+            }
+            updated = statement.executeUpdate();
+        }
+        if (updated > 0 && children != null) {
+            children.replace(connection, document.id(), children.elementsOf(document));
+        }
+        return updated > 0;
+    }
+
+    /** Takes this id's tombstone lock for the rest of the transaction. */
+    private void lock(Connection connection, String id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LOCK)) {
+            statement.setString(1, spec.name());
+            statement.setString(2, id);
+            statement.execute();
+        }
+    }
+
+    private Versions versions(Connection connection, String id) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(selectVersions)) {
+            statement.setString(1, spec.name());
+            statement.setString(2, id);
+            statement.setString(3, id);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return new Versions(nullableLong(row, 1), nullableLong(row, 2));
+            }
+        }
+    }
+
+    /** Records a tombstone at {@code version} unless one as high is there; returns whether it did. */
+    private boolean raiseTombstone(Connection connection, String id, long version) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(RAISE_TOMBSTONE)) {
+            statement.setString(1, spec.name());
+            statement.setString(2, id);
+            statement.setLong(3, version);
+            return statement.executeUpdate() > 0;
+        }
+    }
+
+    private static OptionalLong nullableLong(ResultSet row, int index) throws SQLException {
+        long value = row.getLong(index);
+        return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
     /** The documents {@code sql} selects, without their child elements. */
@@ -457,6 +612,16 @@ public final class PostgresDocumentRepository implements DocumentRepository {
     private static String constraintOf(SQLException error) {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         return server == null ? null : server.getConstraint();
+    }
+
+    /** What this store knows of one id: the version it was deleted at, and the version it holds. */
+    private record Versions(OptionalLong tombstone, OptionalLong stored) {
+
+        /** Whether a write or delete at {@code version} or later is here: one at {@code version} is late. */
+        boolean cover(long version) {
+            return tombstone.isPresent() && tombstone.getAsLong() >= version
+                    || stored.isPresent() && stored.getAsLong() >= version;
+        }
     }
 
     /** Work on a connection. */

@@ -17,8 +17,12 @@ public final class PostgresStoreException extends RuntimeException {
 
     private final String sqlState;
 
-    PostgresStoreException(String collection, String operation, SQLException error) {
-        super("postgres " + operation + " on " + collection + " failed with SQLSTATE " + error.getSQLState()
+    /**
+     * @param subject   the collection, or the table of a capability ({@code repair_queue}), operated on
+     * @param operation the repository operation, as its method is named
+     */
+    public PostgresStoreException(String subject, String operation, SQLException error) {
+        super("postgres " + operation + " on " + subject + " failed with SQLSTATE " + error.getSQLState()
                 + objects(error));
         this.sqlState = error.getSQLState();
     }

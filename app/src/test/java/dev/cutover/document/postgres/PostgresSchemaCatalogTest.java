@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Holds the migrated schema to the collection declarations: for every collection, the table, its
  * columns' types and nullability, its keys and the indexes its lookups need, all derived from the
- * {@link CollectionSpec} and read from PostgreSQL's catalog, never from the migration's text.
+ * {@link CollectionSpec} and read from PostgreSQL's catalog, never from the migration's text; and
+ * the tables that keep the stores converging (tombstones, the repair queue) to their layout.
  */
 class PostgresSchemaCatalogTest {
 
@@ -156,6 +157,50 @@ class PostgresSchemaCatalogTest {
         Set<String> referencing = foreignKeys().stream().map(ForeignKey::table).collect(Collectors.toSet());
 
         assertEquals(childTables, referencing);
+    }
+
+    @Test
+    void shouldKeepOneTombstonePerCollectionAndIdInByteOrder() throws SQLException {
+        Map<String, Column> expected = Map.of(
+                "collection", new Column("text", false),
+                ID, new Column("text", false),
+                "version", new Column("int8", false),
+                "deleted_at", new Column("timestamptz", false));
+
+        Map<String, Column> actual = columns("tombstones");
+
+        assertEquals(expected, actual, "tombstones: columns (name -> type, nullable)");
+        assertEquals(new Constraint("PRIMARY KEY", List.of("collection", ID)),
+                constraints("tombstones").get("tombstones_pkey"));
+        assertEquals("C", collation("tombstones", ID), "tombstones.id collation");
+        assertEquals("now()", columnDefault("tombstones", "deleted_at"), "tombstones.deleted_at default");
+    }
+
+    @Test
+    void shouldKeepOneRepairEntryPerCollectionAndIdIndexedForClaimingAndAge() throws SQLException {
+        Map<String, Column> expected = new HashMap<>();
+        expected.put("collection", new Column("text", false));
+        expected.put(ID, new Column("text", false));
+        expected.put("reason", new Column("text", false));
+        expected.put("attempts", new Column("int4", false));
+        expected.put("enqueued_at", new Column("timestamptz", false));
+        expected.put("due_at", new Column("timestamptz", false));
+        expected.put("lease_token", new Column("text", true));
+        expected.put("lease_until", new Column("timestamptz", true));
+        expected.put("generation", new Column("int8", false));
+        expected.put("last_error", new Column("text", true));
+
+        Map<String, Column> actual = columns("repair_queue");
+        List<List<String>> indexed = indexKeys("repair_queue");
+
+        assertEquals(expected, actual, "repair_queue: columns (name -> type, nullable)");
+        assertEquals(new Constraint("PRIMARY KEY", List.of("collection", ID)),
+                constraints("repair_queue").get("repair_queue_pkey"));
+        assertEquals("C", collation("repair_queue", ID), "repair_queue.id collation");
+        assertEquals("0", columnDefault("repair_queue", "attempts"), "repair_queue.attempts default");
+        assertEquals("1", columnDefault("repair_queue", "generation"), "repair_queue.generation default");
+        assertTrue(indexed.contains(List.of("due_at")), "repair_queue: no index on due_at; indexes: " + indexed);
+        assertTrue(indexed.contains(List.of("enqueued_at")), "repair_queue: no index on enqueued_at; indexes: " + indexed);
     }
 
     private static Column expectedColumn(Field field) {

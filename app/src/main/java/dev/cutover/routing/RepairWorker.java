@@ -1,0 +1,179 @@
+package dev.cutover.routing;
+
+import dev.cutover.document.CollectionSpec;
+import dev.cutover.document.Document;
+import dev.cutover.document.DocumentException;
+import dev.cutover.document.DocumentRepository;
+import dev.cutover.flags.Stage;
+import dev.cutover.flags.Store;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the repair queues of both stores: for each queued id, copies the current state of the
+ * collection's source of truth (the document, or its deletion) to the other store, by version
+ * when that settles it and by force when the copy holds a different document at an equal or
+ * newer version (as can happen across stage flips). A failed repair is retried with growing
+ * delay. Queues hand each entry to one replica at a time, so replicas never repeat each other.
+ */
+public final class RepairWorker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepairWorker.class);
+    private static final int BATCH = 100;
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final Map<String, CollectionSpec> specs;
+    private final Map<Store, Map<String, DocumentRepository>> repositories;
+    private final Function<CollectionSpec, Stage> stageOf;
+    private final Map<Store, RepairQueue> queues;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final Map<Store, AtomicLong> depth = new EnumMap<>(Store.class);
+    private final Map<Store, AtomicLong> oldestAgeSeconds = new EnumMap<>(Store.class);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "repair-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public RepairWorker(Map<String, CollectionSpec> specs, Map<Store, Map<String, DocumentRepository>> repositories,
+            Function<CollectionSpec, Stage> stageOf, Map<Store, RepairQueue> queues, MeterRegistry meters,
+            Clock clock) {
+        this.specs = Map.copyOf(specs);
+        this.repositories = Map.copyOf(repositories);
+        this.stageOf = stageOf;
+        this.queues = Map.copyOf(queues);
+        this.meters = meters;
+        this.clock = clock;
+        for (Store store : queues.keySet()) {
+            depth.put(store, new AtomicLong());
+            oldestAgeSeconds.put(store, new AtomicLong());
+            Gauge.builder(RoutingMetrics.REPAIR_QUEUE_DEPTH, depth.get(store), AtomicLong::get)
+                    .description("Ids queued for repair in this store (the source of truth when queued)")
+                    .tag(RoutingMetrics.STORE, store.label()).register(meters);
+            Gauge.builder(RoutingMetrics.REPAIR_QUEUE_OLDEST_AGE, oldestAgeSeconds.get(store), AtomicLong::get)
+                    .description("Seconds since the oldest queued id was first queued; 0 when empty")
+                    .baseUnit("seconds").tag(RoutingMetrics.STORE, store.label()).register(meters);
+        }
+    }
+
+    /** Drains every {@code interval} until closed. */
+    public void start(Duration interval) {
+        scheduler.scheduleWithFixedDelay(this::drainQuietly, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void drainQuietly() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            LOG.warn("Repair round failed: {}", e.toString());
+        }
+    }
+
+    /** One round over both queues; returns how many entries it handled. */
+    public int drain() {
+        int handled = 0;
+        for (Map.Entry<Store, RepairQueue> queue : queues.entrySet()) {
+            try {
+                List<RepairQueue.RepairTask> tasks = queue.getValue().claim(BATCH, LEASE);
+                for (RepairQueue.RepairTask task : tasks) {
+                    repair(queue.getValue(), task);
+                    handled++;
+                }
+                refreshGauges(queue.getKey(), queue.getValue());
+            } catch (RuntimeException e) {
+                // That store is down: its queue waits, the other is still drained.
+                LOG.debug("Repair queue in {} unavailable: {}", queue.getKey().label(), e.toString());
+            }
+        }
+        return handled;
+    }
+
+    private void refreshGauges(Store store, RepairQueue queue) {
+        depth.get(store).set(queue.depth());
+        oldestAgeSeconds.get(store).set(queue.oldest()
+                .map(oldest -> Math.max(0, Duration.between(oldest, clock.instant()).toSeconds())).orElse(0L));
+    }
+
+    private void repair(RepairQueue queue, RepairQueue.RepairTask task) {
+        CollectionSpec spec = specs.get(task.collection());
+        if (spec == null) {
+            queue.done(task);
+            return;
+        }
+        try {
+            String outcome = copy(spec, task.id());
+            queue.done(task);
+            count(spec, outcome);
+        } catch (RuntimeException e) {
+            long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(task.attempts(), 6));
+            LOG.warn("Repair of {} id {} failed (attempt {}), retrying in {} s: {}", spec.name(), task.id(),
+                    task.attempts() + 1, seconds, e.toString());
+            count(spec, "failed");
+            try {
+                queue.retryLater(task, Duration.ofSeconds(seconds), e.getClass().getSimpleName());
+            } catch (RuntimeException ignored) {
+                // The lease runs out and the entry comes back by itself.
+            }
+        }
+    }
+
+    /** Makes the other store's copy of one id equal to the source of truth's; returns what it did. */
+    String copy(CollectionSpec spec, String id) {
+        Stage stage = stageOf.apply(spec);
+        if (stage.secondary().isEmpty()) {
+            return "unchanged";
+        }
+        DocumentRepository truth = repositories.get(stage.primary()).get(spec.name());
+        DocumentRepository copy = repositories.get(stage.secondary().get()).get(spec.name());
+        Optional<Document> expected = truth.get(id);
+        Optional<Document> actual = copy.get(id);
+        if (expected.equals(actual)) {
+            return "unchanged";
+        }
+        if (expected.isPresent()) {
+            Document document = expected.get();
+            if (!copy.applyIfNewer(document) && !spec.isEventLog()) {
+                try {
+                    copy.replace(document, DocumentRepository.ANY_VERSION);
+                } catch (DocumentException.NotFound gone) {
+                    copy.insert(document);
+                }
+            }
+        } else if (actual.isPresent() && !spec.isEventLog()) {
+            long deletedAt = truth.tombstone(id).orElse(actual.get().version() + 1);
+            copy.delete(id, DocumentRepository.ANY_VERSION);
+            copy.applyDelete(id, Math.max(deletedAt, actual.get().version() + 1));
+        }
+        return "repaired";
+    }
+
+    private void count(CollectionSpec spec, String outcome) {
+        Counter.builder(RoutingMetrics.REPAIRS)
+                .description("Queued ids handled by the repair worker, by outcome")
+                .tag(RoutingMetrics.COLLECTION, spec.name())
+                .tag(RoutingMetrics.OUTCOME, outcome)
+                .register(meters).increment();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
