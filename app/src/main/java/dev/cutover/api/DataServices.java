@@ -17,6 +17,8 @@ import dev.cutover.routing.RepairQueue;
 import dev.cutover.routing.RepairWorker;
 import dev.cutover.routing.SecondaryWrites;
 import dev.cutover.routing.StoreGuard;
+import dev.cutover.flags.MigrationState;
+import dev.cutover.state.ChangeGuard;
 import dev.cutover.state.CollectionStatusSource;
 import dev.cutover.state.MigrationStateStore;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * that go with them. Built at start-up, so repairs run whether or not requests come.
  */
 @Context
-public final class DataServices implements CollectionStatusSource {
+public final class DataServices implements CollectionStatusSource, ChangeGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataServices.class);
     private static final Duration REPAIR_INTERVAL = Duration.ofMillis(500);
@@ -94,7 +96,7 @@ public final class DataServices implements CollectionStatusSource {
                     () -> state.stageOf(spec), secondaryWrites);
             services.put(spec.name(), new DocumentService(router, clock));
         }
-        worker = new RepairWorker(specs, stores, state::stageOf, queues, meters, clock);
+        worker = new RepairWorker(specs, stores, queues, meters, clock);
         worker.start(REPAIR_INTERVAL);
         preparation.scheduleWithFixedDelay(this::prepareMongo, 0, 5, TimeUnit.SECONDS);
     }
@@ -132,6 +134,39 @@ public final class DataServices implements CollectionStatusSource {
         } catch (RuntimeException e) {
             return CollectionStatus.UNKNOWN;
         }
+    }
+
+    /**
+     * Refuses to move a collection's source of truth while any of its ids wait for repair: their
+     * copy is behind, and the write that is not yet copied would be overwritten by whichever
+     * store became the source of truth. Rollbacks that keep the source of truth (READ_POSTGRES
+     * off, say) are never held back.
+     */
+    @Override
+    public java.util.Optional<String> problem(MigrationState before, MigrationState after) {
+        for (CollectionSpec spec : Collections.ALL) {
+            Store from = before.stageOf(spec.name(), spec.phase()).primary();
+            Store to = after.stageOf(spec.name(), spec.phase()).primary();
+            if (from == to) {
+                continue;
+            }
+            long waiting;
+            try {
+                waiting = queues.values().stream().mapToLong(queue -> queue.depth(spec.name())).sum();
+            } catch (RuntimeException e) {
+                return java.util.Optional.of("cannot tell whether ids of " + spec.name() + " wait for repair ("
+                        + e.getMessage() + "), so its source of truth stays " + from.label()
+                        + ". Fix: bring both stores up, then flip again");
+            }
+            if (waiting > 0) {
+                return java.util.Optional.of("cannot move the source of truth of " + spec.name() + " from "
+                        + from.label() + " to " + to.label() + " while " + waiting + " of its ids wait for repair: "
+                        + "their copy is behind, and the switch could overwrite acknowledged writes. Fix: wait "
+                        + "until GET /admin/status shows repair_queue_depth 0 for " + spec.name()
+                        + " (the repair worker copies them within seconds once both stores are up), then flip again");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The service of a collection, or a 404 naming the collections there are. */

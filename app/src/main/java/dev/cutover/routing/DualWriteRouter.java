@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  */
 public final class DualWriteRouter implements DocumentRepository {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DualWriteRouter.class);
+
     private final CollectionSpec spec;
     private final Map<Store, DocumentRepository> stores;
     private final Supplier<Stage> stage;
@@ -146,8 +148,15 @@ public final class DualWriteRouter implements DocumentRepository {
     public int deleteExpired(Instant now) {
         Stage current = stage.get();
         int removed = store(current.primary()).deleteExpired(now);
-        // Expiry is a rule of time, not a write: each store applies it on its own.
-        current.secondary().ifPresent(secondary -> store(secondary).deleteExpired(now));
+        // Expiry is a rule of time, not a write: each store applies it on its own, and the copy's
+        // store being down is no reason to fail the client.
+        current.secondary().ifPresent(secondary -> {
+            try {
+                store(secondary).deleteExpired(now);
+            } catch (RuntimeException e) {
+                LOG.debug("Expired {} not cleaned in {} now: {}", spec.name(), secondary.label(), e.toString());
+            }
+        });
         return removed;
     }
 

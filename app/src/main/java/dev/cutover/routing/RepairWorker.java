@@ -4,7 +4,6 @@ import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.Document;
 import dev.cutover.document.DocumentException;
 import dev.cutover.document.DocumentRepository;
-import dev.cutover.flags.Stage;
 import dev.cutover.flags.Store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,15 +18,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the repair queues of both stores: for each queued id, copies the current state of the
- * collection's source of truth (the document, or its deletion) to the other store, by version
- * when that settles it and by force when the copy holds a different document at an equal or
- * newer version (as can happen across stage flips). A failed repair is retried with growing
+ * Drains the repair queues of both stores: for each queued id, copies the current state held by
+ * the store whose queue it is in (the source of truth when the write was acknowledged; a change
+ * of source of truth is refused while ids wait, see {@code DataServices}) to the other store:
+ * the document, or its deletion; by version when that settles it, by force when the copy holds a
+ * different document at an equal or newer version. A failed repair is retried with growing
  * delay. Queues hand each entry to one replica at a time, so replicas never repeat each other.
  */
 public final class RepairWorker implements AutoCloseable {
@@ -39,7 +38,6 @@ public final class RepairWorker implements AutoCloseable {
 
     private final Map<String, CollectionSpec> specs;
     private final Map<Store, Map<String, DocumentRepository>> repositories;
-    private final Function<CollectionSpec, Stage> stageOf;
     private final Map<Store, RepairQueue> queues;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -52,11 +50,9 @@ public final class RepairWorker implements AutoCloseable {
     });
 
     public RepairWorker(Map<String, CollectionSpec> specs, Map<Store, Map<String, DocumentRepository>> repositories,
-            Function<CollectionSpec, Stage> stageOf, Map<Store, RepairQueue> queues, MeterRegistry meters,
-            Clock clock) {
+            Map<Store, RepairQueue> queues, MeterRegistry meters, Clock clock) {
         this.specs = Map.copyOf(specs);
         this.repositories = Map.copyOf(repositories);
-        this.stageOf = stageOf;
         this.queues = Map.copyOf(queues);
         this.meters = meters;
         this.clock = clock;
@@ -93,7 +89,7 @@ public final class RepairWorker implements AutoCloseable {
             try {
                 List<RepairQueue.RepairTask> tasks = queue.getValue().claim(BATCH, LEASE);
                 for (RepairQueue.RepairTask task : tasks) {
-                    repair(queue.getValue(), task);
+                    repair(queue.getKey(), queue.getValue(), task);
                     handled++;
                 }
                 refreshGauges(queue.getKey(), queue.getValue());
@@ -111,14 +107,14 @@ public final class RepairWorker implements AutoCloseable {
                 .map(oldest -> Math.max(0, Duration.between(oldest, clock.instant()).toSeconds())).orElse(0L));
     }
 
-    private void repair(RepairQueue queue, RepairQueue.RepairTask task) {
+    private void repair(Store truth, RepairQueue queue, RepairQueue.RepairTask task) {
         CollectionSpec spec = specs.get(task.collection());
         if (spec == null) {
             queue.done(task);
             return;
         }
         try {
-            String outcome = copy(spec, task.id());
+            String outcome = copy(spec, task.id(), truth);
             queue.done(task);
             count(spec, outcome);
         } catch (RuntimeException e) {
@@ -134,14 +130,14 @@ public final class RepairWorker implements AutoCloseable {
         }
     }
 
-    /** Makes the other store's copy of one id equal to the source of truth's; returns what it did. */
-    String copy(CollectionSpec spec, String id) {
-        Stage stage = stageOf.apply(spec);
-        if (stage.secondary().isEmpty()) {
+    /** Makes the other store's copy of one id equal to {@code source}'s; returns what it did. */
+    String copy(CollectionSpec spec, String id, Store source) {
+        Store other = source == Store.MONGO ? Store.POSTGRES : Store.MONGO;
+        if (!repositories.containsKey(other)) {
             return "unchanged";
         }
-        DocumentRepository truth = repositories.get(stage.primary()).get(spec.name());
-        DocumentRepository copy = repositories.get(stage.secondary().get()).get(spec.name());
+        DocumentRepository truth = repositories.get(source).get(spec.name());
+        DocumentRepository copy = repositories.get(other).get(spec.name());
         Optional<Document> expected = truth.get(id);
         Optional<Document> actual = copy.get(id);
         if (expected.equals(actual)) {

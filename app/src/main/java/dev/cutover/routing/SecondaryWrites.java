@@ -74,8 +74,9 @@ public final class SecondaryWrites {
                     .description("Ids whose possibly stale copy could not be recorded for repair")
                     .tag(RoutingMetrics.COLLECTION, spec.name())
                     .register(meters).increment();
-            LOG.error("Could not queue {} id {} for repair in {}: {}. Run 'cutover verify --repair' once {} is back.",
-                    spec.name(), id, primary.label(), describe(e), primary.label());
+            LOG.error("Could not queue {} id {} for repair in {} ({}); its copy may stay behind until this "
+                    + "document is written again or the stores are compared", spec.name(), id, primary.label(),
+                    describe(e));
         }
     }
 

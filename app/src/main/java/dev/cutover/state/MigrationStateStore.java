@@ -78,6 +78,8 @@ public final class MigrationStateStore {
     private final AtomicReference<StateSnapshot> snapshot = new AtomicReference<>();
     private final AtomicReference<Check> lastCheck = new AtomicReference<>();
     private final ScheduledExecutorService poller;
+    // Looked up at each change, not at construction: the guards' own beans depend on this store.
+    private final io.micronaut.context.BeanProvider<ChangeGuard> guards;
 
     /** The outcome of the latest check against the store. */
     private record Check(Instant checkedAt, Optional<Instant> staleSince, Optional<String> error) {
@@ -85,7 +87,9 @@ public final class MigrationStateStore {
 
     @Inject
     MigrationStateStore(DataSource dataSource, Settings settings, Clock clock, MeterRegistry meters,
-            @Value("${cutover.flags.poll-interval:250ms}") Duration pollInterval) {
+            @Value("${cutover.flags.poll-interval:250ms}") Duration pollInterval,
+            io.micronaut.context.BeanProvider<ChangeGuard> guards) {
+        this.guards = guards;
         this.storage = new PostgresStateStorage(DelegatingDataSource.unwrapDataSource(dataSource));
         this.defaults = defaultsOf(settings);
         this.clock = clock;
@@ -189,7 +193,8 @@ public final class MigrationStateStore {
             if (after.equals(before)) {
                 return new ChangeResult(new StateSnapshot(before, revision), false);
             }
-            Optional<String> problem = after.problem(PHASES);
+            Optional<String> problem = after.problem(PHASES).or(() -> guards.stream()
+                    .map(guard -> guard.problem(before, after)).flatMap(Optional::stream).findFirst());
             if (problem.isPresent()) {
                 throw new ChangeRefusedException(change.subject(), problem.get());
             }

@@ -243,4 +243,29 @@ class AdminApiTest {
         }
         throw new AssertionError("no collection " + name + " in " + status);
     }
+
+    @Test
+    void shouldRefuseToMoveTheSourceOfTruthWhileIdsWaitForRepairAndAllowItOnceDrained() throws Exception {
+        admin.put("/admin/flags/USE_POSTGRES", Map.of("enabled", true, "reason", "dual-write phase 1"));
+        admin.put("/admin/flags/READ_POSTGRES", Map.of("enabled", true, "reason", "read cutover phase 1"));
+        com.mongodb.client.MongoDatabase mongo = service.context().getBean(com.mongodb.client.MongoDatabase.class);
+        new dev.cutover.routing.MongoRepairQueue(mongo, java.time.Clock.systemUTC())
+                .add("prompts", "waiting-id", "timeout");
+
+        AdminClient.Response refused = admin.put("/admin/flags/POSTGRES_PRIMARY",
+                Map.of("enabled", true, "reason", "write cutover"));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (admin.get("/admin/status").json().path("collections").get(1).path("repair_queue_depth").asLong() > 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        AdminClient.Response allowed = admin.put("/admin/flags/POSTGRES_PRIMARY",
+                Map.of("enabled", true, "reason", "write cutover"));
+
+        assertEquals(409, refused.status(), refused.text());
+        assertTrue(refused.text().contains("cannot move the source of truth of prompts from mongo to postgres while 1 "
+                + "of its ids wait for repair"), refused.text());
+        assertEquals(200, allowed.status(), allowed.text());
+        assertEquals(true, allowed.json().path("changed").booleanValue());
+    }
 }

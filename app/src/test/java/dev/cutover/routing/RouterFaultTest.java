@@ -127,4 +127,23 @@ class RouterFaultTest {
             assertEquals(List.of(), List.copyOf(missing));
         }
     }
+
+    @Test
+    void shouldRepairFromTheStoreThatAcknowledgedTheWriteEvenAfterTheStageMoved() throws Exception {
+        try (RoutingFixture stores = new RoutingFixture()) {
+            stores.stage.set(Stage.POSTGRES_PRIMARY);
+            DualWriteRouter router = stores.router(PROMPTS);
+            SampleDocuments samples = new SampleDocuments(31);
+            Document first = router.insert(samples.next(PROMPTS));
+            stores.mongoProxy.cut();
+            Document acknowledged = router.replace(samples.next(PROMPTS).withId(first.id()).withVersion(2), 1);
+            stores.mongoProxy.restore();
+
+            stores.stage.set(Stage.READ_POSTGRES);
+            stores.drainRepairs(5);
+
+            assertEquals(Optional.of(acknowledged), stores.store(Store.POSTGRES, PROMPTS).get(first.id()));
+            assertEquals(Optional.of(acknowledged), stores.store(Store.MONGO, PROMPTS).get(first.id()));
+        }
+    }
 }

@@ -91,7 +91,7 @@ final class RoutingFixture implements AutoCloseable {
         guards.put(Store.MONGO, new StoreGuard(Store.MONGO, GUARD, breakers, bulkheads));
         guards.put(Store.POSTGRES, new StoreGuard(Store.POSTGRES, GUARD, breakers, bulkheads));
         secondaryWrites = new SecondaryWrites(guards, queues::get, meters);
-        worker = new RepairWorker(specs, stores, spec -> stage.get(), queues, meters, clock);
+        worker = new RepairWorker(specs, stores, queues, meters, clock);
     }
 
     /** A router of {@code spec} over both stores, following {@link #stage}. */
