@@ -18,6 +18,7 @@ import dev.cutover.routing.RepairWorker;
 import dev.cutover.routing.SecondaryWrites;
 import dev.cutover.routing.StoreGuard;
 import dev.cutover.flags.MigrationState;
+import dev.cutover.flags.Stage;
 import dev.cutover.state.ChangeGuard;
 import dev.cutover.state.CollectionStatusSource;
 import dev.cutover.state.MigrationStateStore;
@@ -58,6 +59,7 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
     private final Map<Store, StoreGuard> guards = new EnumMap<>(Store.class);
     private final RepairWorker worker;
     private final Map<Store, RepairQueue> queues = new EnumMap<>(Store.class);
+    private final boolean mongoConfigured;
     private final List<MongoDocumentRepository> unpreparedMongo = new ArrayList<>();
     private final ScheduledExecutorService preparation = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "mongo-preparation");
@@ -65,21 +67,28 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
         return thread;
     });
 
-    DataServices(MongoDatabase mongo, DataSource dataSource, Clock clock, MeterRegistry meters,
-            MigrationStateStore state) {
+    DataServices(@io.micronaut.core.annotation.Nullable MongoDatabase mongo, DataSource dataSource, Clock clock,
+            MeterRegistry meters, MigrationStateStore state) {
+        this.mongoConfigured = mongo != null;
         DataSource pool = DelegatingDataSource.unwrapDataSource(dataSource);
         Map<Store, Map<String, DocumentRepository>> stores = new EnumMap<>(Store.class);
-        stores.put(Store.MONGO, new LinkedHashMap<>());
+        if (mongoConfigured) {
+            stores.put(Store.MONGO, new LinkedHashMap<>());
+        }
         stores.put(Store.POSTGRES, new LinkedHashMap<>());
         Map<String, CollectionSpec> specs = new LinkedHashMap<>();
         for (CollectionSpec spec : Collections.ALL) {
-            MongoDocumentRepository onMongo = new MongoDocumentRepository(spec, mongo);
-            unpreparedMongo.add(onMongo);
-            stores.get(Store.MONGO).put(spec.name(), onMongo);
+            if (mongoConfigured) {
+                MongoDocumentRepository onMongo = new MongoDocumentRepository(spec, mongo);
+                unpreparedMongo.add(onMongo);
+                stores.get(Store.MONGO).put(spec.name(), onMongo);
+            }
             stores.get(Store.POSTGRES).put(spec.name(), new PostgresDocumentRepository(spec, pool));
             specs.put(spec.name(), spec);
         }
-        queues.put(Store.MONGO, new MongoRepairQueue(mongo, clock));
+        if (mongoConfigured) {
+            queues.put(Store.MONGO, new MongoRepairQueue(mongo, clock));
+        }
         queues.put(Store.POSTGRES, new PostgresRepairQueue(pool, clock));
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
         BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
@@ -90,10 +99,9 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
         SecondaryWrites secondaryWrites = new SecondaryWrites(guards, queues::get, meters);
         for (CollectionSpec spec : Collections.ALL) {
-            DualWriteRouter router = new DualWriteRouter(spec, Map.of(
-                    Store.MONGO, stores.get(Store.MONGO).get(spec.name()),
-                    Store.POSTGRES, stores.get(Store.POSTGRES).get(spec.name())),
-                    () -> state.stageOf(spec), secondaryWrites);
+            Map<Store, DocumentRepository> both = new EnumMap<>(Store.class);
+            stores.forEach((store, repositories) -> both.put(store, repositories.get(spec.name())));
+            DualWriteRouter router = new DualWriteRouter(spec, both, () -> state.stageOf(spec), secondaryWrites);
             services.put(spec.name(), new DocumentService(router, clock));
         }
         worker = new RepairWorker(specs, stores, queues, meters, clock);
@@ -145,6 +153,11 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
     @Override
     public java.util.Optional<String> problem(MigrationState before, MigrationState after) {
         for (CollectionSpec spec : Collections.ALL) {
+            Stage target = after.stageOf(spec.name(), spec.phase());
+            if (!mongoConfigured && target.uses(Store.MONGO)) {
+                return java.util.Optional.of(spec.name() + " would be at " + target + ", which needs MongoDB, but "
+                        + "MONGO_URI is not set. Fix: set MONGO_URI and restart before moving back to MongoDB");
+            }
             Store from = before.stageOf(spec.name(), spec.phase()).primary();
             Store to = after.stageOf(spec.name(), spec.phase()).primary();
             if (from == to) {

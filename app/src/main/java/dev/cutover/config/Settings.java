@@ -147,11 +147,4 @@ public record Settings(
                         + "(for example postgresql://user:password@host:5432/cutover), or try 'cutover demo', "
                         + "which starts its own stores."));
     }
-
-    /** The configured MongoDB, or a configuration error saying what to set. */
-    public String requireMongo(String command) {
-        return mongoUri.orElseThrow(() -> new CutoverException(ExitCode.CONFIGURATION,
-                "MONGO_URI is not set, and '" + command + "' needs a MongoDB. Fix: set MONGO_URI "
-                        + "(for example mongodb://host:27017), or try 'cutover demo', which starts its own stores."));
-    }
 }

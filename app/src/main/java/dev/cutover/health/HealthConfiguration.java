@@ -67,14 +67,17 @@ class HealthConfiguration {
     }
 
     @Singleton
-    StoreHealthIndicator mongoHealth(MongoDatabase database, Settings settings,
+    StoreHealthIndicator mongoHealth(@io.micronaut.core.annotation.Nullable MongoDatabase database, Settings settings,
             @Named("store-health") ExecutorService executor) {
         String target = settings.mongoUri().map(MongoUris::redacted).orElse("not configured")
                 + " database " + settings.mongoDbName();
         return new StoreHealthIndicator("mongo", target, DEADLINE, executor) {
             @Override
             protected void probe() {
-                database.runCommand(new Document("ping", 1));
+                // Without MONGO_URI there is nothing to reach: the service is PostgreSQL only.
+                if (database != null) {
+                    database.runCommand(new Document("ping", 1));
+                }
             }
         };
     }

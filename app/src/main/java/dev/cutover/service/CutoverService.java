@@ -39,7 +39,8 @@ public final class CutoverService implements AutoCloseable {
      */
     public static CutoverService start(Settings settings, String command, Object... beans) {
         PostgresUri postgres = settings.requirePostgres(command);
-        String mongo = settings.requireMongo(command);
+        // MongoDB is optional: a database moved to POSTGRES_ONLY runs without it.
+        java.util.Optional<String> mongo = settings.mongoUri();
         settings.requireTokens(command);
         StartupReport.logConfiguration(settings);
         prepareSchema(settings, postgres);
@@ -81,7 +82,8 @@ public final class CutoverService implements AutoCloseable {
         }
     }
 
-    static Map<String, Object> micronautProperties(Settings settings, PostgresUri postgres, String mongo) {
+    static Map<String, Object> micronautProperties(Settings settings, PostgresUri postgres,
+            java.util.Optional<String> mongo) {
         PoolSettings pools = settings.pools();
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.application.name", "cutover");
@@ -107,7 +109,7 @@ public final class CutoverService implements AutoCloseable {
         // The pool starts even when PostgreSQL is down at that moment; readiness reports it.
         properties.put("datasources.default.initialization-fail-timeout", -1);
 
-        properties.put("mongodb.uri", MongoUris.withDefaults(mongo, pools));
+        mongo.ifPresent(uri -> properties.put("mongodb.uri", MongoUris.withDefaults(uri, pools)));
 
         properties.put("endpoints.all.enabled", false);
         properties.put("endpoints.health.enabled", true);

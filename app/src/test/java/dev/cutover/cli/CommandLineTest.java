@@ -69,15 +69,6 @@ class CommandLineTest {
     }
 
     @Test
-    void shouldRefuseToServeWithoutMongoUriNamingTheVariable() {
-        Run result = run(Map.of("POSTGRES_URI", "postgresql://localhost/cutover"), "serve");
-
-        assertEquals(ExitCode.CONFIGURATION.code(), result.exitCode());
-        assertTrue(result.err().startsWith("cutover: MONGO_URI is not set, and 'serve' needs a MongoDB."),
-                result.err());
-    }
-
-    @Test
     void shouldReportAMalformedVariableAsAConfigurationError() {
         Run result = run(Map.of("AUTO_MIGRATE", "sometimes"), "migrate");
 

@@ -324,26 +324,15 @@ class SettingsTest {
     }
 
     @Test
-    void shouldNameMongoUriWhenMongoIsRequiredButNotSet() {
-        Settings settings = Settings.fromEnvironment(Map.of());
-
-        CutoverException error = assertThrows(CutoverException.class, () -> settings.requireMongo("migrate"));
-
-        assertEquals(ExitCode.CONFIGURATION, error.exitCode());
-        assertTrue(error.getMessage().contains("MONGO_URI"), error.getMessage());
-    }
-
-    @Test
     void shouldReturnConfiguredStoresWhenTheyAreRequiredAndSet() {
         Settings settings = Settings.fromEnvironment(Map.of(
                 "POSTGRES_URI", "postgresql://app:pw@db/orders",
                 "MONGO_URI", "mongodb://mongo:27017"));
 
         PostgresUri postgres = settings.requirePostgres("serve");
-        String mongo = settings.requireMongo("serve");
 
         assertSame(settings.postgresUri().orElseThrow(), postgres);
-        assertEquals("mongodb://mongo:27017", mongo);
+        assertEquals(java.util.Optional.of("mongodb://mongo:27017"), settings.mongoUri());
     }
 
     @ParameterizedTest

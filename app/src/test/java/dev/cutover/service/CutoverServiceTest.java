@@ -240,4 +240,41 @@ class CutoverServiceTest {
         ((Logger) LoggerFactory.getLogger(loggerName)).addAppender(appender);
         return appender;
     }
+
+    @Test
+    void shouldServeFromPostgresAloneWithoutMongoUriOnceEveryCollectionIsPostgresOnly() throws Exception {
+        PostgresUri database = TestStores.freshDatabase();
+        try (CutoverService withMongo = CutoverService.start(
+                TestStores.settings(database, TestStores.mongo(), Map.of()), "test")) {
+            dev.cutover.Stages.postgresOnly(withMongo);
+        }
+        Settings withoutMongo = Settings.fromEnvironment(Map.of("POSTGRES_URI", TestStores.rawUri(database),
+                "PORT", "0", "API_TOKEN", TestStores.API_TOKEN, "ADMIN_TOKEN", TestStores.ADMIN_TOKEN));
+
+        try (CutoverService service = CutoverService.start(withoutMongo, "test")) {
+            HttpResponse<String> created = send(service, "POST", "/api/v1/prompts", TestStores.API_TOKEN,
+                    "{\"user_id\":\"alice\",\"name\":\"Greeting\",\"content\":\"Say hello.\"}");
+            String id = JSON.readTree(created.body()).path("id").asText();
+            HttpResponse<String> read = get(service, "/api/v1/prompts/" + id, TestStores.API_TOKEN);
+            HttpResponse<String> readiness = get(service, "/health/readiness");
+            HttpResponse<String> backToMongo = send(service, "PUT", "/admin/flags/MONGO_OFF", TestStores.ADMIN_TOKEN,
+                    "{\"enabled\":false,\"reason\":\"roll back\"}");
+
+            assertEquals(201, created.statusCode(), created.body());
+            assertEquals("postgres", created.headers().firstValue("X-Cutover-Store").orElse(null));
+            assertEquals(200, read.statusCode(), read.body());
+            assertEquals(200, readiness.statusCode(), readiness.body());
+            assertEquals(409, backToMongo.statusCode(), backToMongo.body());
+            assertTrue(backToMongo.body().contains("MONGO_URI is not set"), backToMongo.body());
+        }
+    }
+
+    private static HttpResponse<String> send(CutoverService service, String method, String path, String token,
+            String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
 }
