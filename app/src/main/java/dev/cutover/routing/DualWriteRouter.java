@@ -87,14 +87,15 @@ public final class DualWriteRouter implements DocumentRepository {
         OptionalLong deletedAt = spec.isEventLog() ? OptionalLong.empty() : primary.tombstone(document.id());
         Document numbered = deletedAt.isPresent() && document.version() <= deletedAt.getAsLong()
                 ? document.withVersion(deletedAt.getAsLong() + 1) : document;
-        Document stored = primary.insert(numbered);
-        copy(current, "insert", stored);
-        return stored;
+        return insertAt(current, numbered);
     }
 
     @Override
     public Document insertFresh(Document document) {
-        Stage current = stage.get();
+        return insertAt(stage.get(), document);
+    }
+
+    private Document insertAt(Stage current, Document document) {
         Document stored = store(current.primary()).insert(document);
         copy(current, "insert", stored);
         return stored;
