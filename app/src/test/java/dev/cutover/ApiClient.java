@@ -1,4 +1,4 @@
-package dev.cutover.api;
+package dev.cutover;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A plain HTTP client for the API tests: what a client application sends, byte for byte. */
-final class ApiClient {
+/** A plain HTTP client for tests of the HTTP routes: what a client sends, byte for byte. */
+public final class ApiClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -22,14 +22,14 @@ final class ApiClient {
     private final String baseUrl;
     private final String token;
 
-    ApiClient(int port, String token) {
+    public ApiClient(int port, String token) {
         this.baseUrl = "http://localhost:" + port;
         this.token = token;
     }
 
     /** One response: status, headers and the body as JSON (missing when empty or not JSON). */
-    record Response(int status, java.net.http.HttpHeaders headers, String text) {
-        JsonNode json() {
+    public record Response(int status, java.net.http.HttpHeaders headers, String text) {
+        public JsonNode json() {
             try {
                 return text.isEmpty() ? MissingNode.getInstance() : JSON.readTree(text);
             } catch (java.io.IOException e) {
@@ -37,33 +37,37 @@ final class ApiClient {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
+        }
+
+        public String contentType() {
+            return headers.firstValue("Content-Type").orElse("");
         }
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send("GET", path, null, Map.of());
     }
 
-    Response post(String path, Object body) {
+    public Response post(String path, Object body) {
         return send("POST", path, body, Map.of("Content-Type", "application/json"));
     }
 
-    Response put(String path, Object body) {
+    public Response put(String path, Object body) {
         return send("PUT", path, body, Map.of("Content-Type", "application/json"));
     }
 
-    Response patch(String path, Object body) {
+    public Response patch(String path, Object body) {
         return send("PATCH", path, body, Map.of("Content-Type", "application/merge-patch+json"));
     }
 
-    Response delete(String path) {
+    public Response delete(String path) {
         return send("DELETE", path, null, Map.of());
     }
 
     /** Sends a request; {@code body} is a String, byte[] or anything Jackson writes as JSON. */
-    Response send(String method, String path, Object body, Map<String, String> headers) {
+    public Response send(String method, String path, Object body, Map<String, String> headers) {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : body instanceof byte[] bytes ? HttpRequest.BodyPublishers.ofByteArray(bytes)
                 : HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : write(body));

@@ -25,6 +25,7 @@ public final class TestStores {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     private static ResolvedStore<PostgresUri> postgres;
+    private static com.mongodb.client.MongoClient mongoClient;
     private static ResolvedStore<String> mongo;
 
     private TestStores() {
@@ -45,6 +46,28 @@ public final class TestStores {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> StoreResolver.closeQuietly(mongo)));
         }
         return mongo.connection();
+    }
+
+    /** One client to the test MongoDB for the whole run; each test class takes databases of its own. */
+    public static synchronized com.mongodb.client.MongoClient mongoClient() {
+        if (mongoClient == null) {
+            mongoClient = com.mongodb.client.MongoClients.create(mongo());
+            com.mongodb.client.MongoClient opened = mongoClient;
+            Runtime.getRuntime().addShutdownHook(new Thread(opened::close));
+        }
+        return mongoClient;
+    }
+
+    /** A database of its own, created and migrated to the current schema, behind a pool of {@code size}. */
+    public static com.zaxxer.hikari.HikariDataSource migratedPool(int size) {
+        PostgresUri database = freshDatabase();
+        new dev.cutover.postgres.PostgresBootstrap(java.time.Duration.ofSeconds(10)).ensureDatabase(database, true);
+        new dev.cutover.postgres.SchemaMigrator(database).migrate();
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(database.jdbcUrl());
+        config.setDataSourceProperties(database.connectionProperties());
+        config.setMaximumPoolSize(size);
+        return new com.zaxxer.hikari.HikariDataSource(config);
     }
 
     /** A name no other test uses, for a database, role or MongoDB database. */

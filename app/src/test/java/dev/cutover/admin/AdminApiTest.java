@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.ApiClient;
 import dev.cutover.TestStores;
 import dev.cutover.api.Problems;
 import dev.cutover.postgres.PostgresUri;
@@ -35,7 +36,7 @@ class AdminApiTest {
 
     @Test
     void shouldShowTheStoredFlagsPhasePinsAndRevision() {
-        AdminClient.Response response = admin.get("/admin/flags");
+        ApiClient.Response response = admin.get("/admin/flags");
 
         assertEquals(200, response.status(), response.text());
         JsonNode body = response.json();
@@ -52,9 +53,9 @@ class AdminApiTest {
 
     @Test
     void shouldFlipAFlagAndAuditWhoWhatAndWhy() {
-        AdminClient.Response flipped = admin.put("/admin/flags/USE_POSTGRES",
+        ApiClient.Response flipped = admin.put("/admin/flags/USE_POSTGRES",
                 Map.of("enabled", true, "reason", "start dual-writing phase 1"), "alice");
-        AdminClient.Response audit = admin.get("/admin/audit?limit=1");
+        ApiClient.Response audit = admin.get("/admin/audit?limit=1");
 
         assertEquals(200, flipped.status(), flipped.text());
         assertEquals(true, flipped.json().path("changed").booleanValue());
@@ -75,7 +76,7 @@ class AdminApiTest {
     void shouldRefuseReadPostgresWithoutUsePostgresWithTheReasonAndWriteNothing() {
         long auditRows = auditRows();
 
-        AdminClient.Response refused = admin.put("/admin/flags/READ_POSTGRES",
+        ApiClient.Response refused = admin.put("/admin/flags/READ_POSTGRES",
                 Map.of("enabled", true, "reason", "read cutover"));
 
         assertEquals(409, refused.status(), refused.text());
@@ -90,11 +91,11 @@ class AdminApiTest {
     void shouldRefuseAChangeWithoutAReasonAndWriteNothing() {
         long auditRows = auditRows();
 
-        AdminClient.Response missing = admin.put("/admin/flags/USE_POSTGRES", Map.of("enabled", true));
-        AdminClient.Response blank = admin.put("/admin/phase", Map.of("phase", 2, "reason", "  "));
-        AdminClient.Response unpin = admin.delete("/admin/pins/conversations", Map.of());
+        ApiClient.Response missing = admin.put("/admin/flags/USE_POSTGRES", Map.of("enabled", true));
+        ApiClient.Response blank = admin.put("/admin/phase", Map.of("phase", 2, "reason", "  "));
+        ApiClient.Response unpin = admin.delete("/admin/pins/conversations", Map.of());
 
-        for (AdminClient.Response response : List.of(missing, blank, unpin)) {
+        for (ApiClient.Response response : List.of(missing, blank, unpin)) {
             assertEquals(400, response.status(), response.text());
             assertEquals(Problems.CONTENT_TYPE, response.contentType());
             assertEquals("reason", response.json().path("errors").path(0).path("field").asText(), response.text());
@@ -104,7 +105,7 @@ class AdminApiTest {
 
     @Test
     void shouldNameEveryFieldAtFaultInOneRefusal() {
-        AdminClient.Response response = admin.put("/admin/flags/USE_POSTGRES",
+        ApiClient.Response response = admin.put("/admin/flags/USE_POSTGRES",
                 "{\"enabled\": \"yes\", \"enable\": true}");
 
         assertEquals(400, response.status(), response.text());
@@ -114,8 +115,8 @@ class AdminApiTest {
 
     @Test
     void shouldAnswerNotFoundForAnUnknownFlagOrCollection() {
-        AdminClient.Response flag = admin.put("/admin/flags/USE_MYSQL", Map.of("enabled", true, "reason", "x"));
-        AdminClient.Response pin = admin.put("/admin/pins/chats", Map.of("stage", "DUAL_WRITE", "reason", "x"));
+        ApiClient.Response flag = admin.put("/admin/flags/USE_MYSQL", Map.of("enabled", true, "reason", "x"));
+        ApiClient.Response pin = admin.put("/admin/pins/chats", Map.of("stage", "DUAL_WRITE", "reason", "x"));
 
         assertEquals(404, flag.status(), flag.text());
         assertTrue(flag.json().path("detail").asText().contains("USE_POSTGRES"), flag.text());
@@ -127,7 +128,7 @@ class AdminApiTest {
     void shouldWriteNothingWhenTheValueIsAlreadyStored() {
         long auditRows = auditRows();
 
-        AdminClient.Response response = admin.put("/admin/flags/USE_POSTGRES",
+        ApiClient.Response response = admin.put("/admin/flags/USE_POSTGRES",
                 Map.of("enabled", false, "reason", "make sure it is off"));
 
         assertEquals(200, response.status(), response.text());
@@ -139,8 +140,8 @@ class AdminApiTest {
     void shouldMoveThePhaseAndPinACollectionAndShowEachCollectionsStage() {
         admin.put("/admin/flags/USE_POSTGRES", Map.of("enabled", true, "reason", "dual-write"));
         admin.put("/admin/flags/READ_POSTGRES", Map.of("enabled", true, "reason", "read cutover"));
-        AdminClient.Response phase = admin.put("/admin/phase", Map.of("phase", 3, "reason", "all phases"));
-        AdminClient.Response pin = admin.put("/admin/pins/conversations",
+        ApiClient.Response phase = admin.put("/admin/phase", Map.of("phase", 3, "reason", "all phases"));
+        ApiClient.Response pin = admin.put("/admin/pins/conversations",
                 Map.of("stage", "DUAL_WRITE", "reason", "messages still drift"));
 
         JsonNode status = admin.get("/admin/status").json();
@@ -167,7 +168,7 @@ class AdminApiTest {
     void shouldUnpinACollectionAndAuditTheOldAndNewValue() {
         admin.put("/admin/pins/workflows", Map.of("stage", "MONGO_ONLY", "reason", "hold workflows back"));
 
-        AdminClient.Response unpinned = admin.delete("/admin/pins/workflows", Map.of("reason", "workflows are fine"));
+        ApiClient.Response unpinned = admin.delete("/admin/pins/workflows", Map.of("reason", "workflows are fine"));
         JsonNode audit = admin.get("/admin/audit?limit=2").json().path("items");
 
         assertEquals(200, unpinned.status(), unpinned.text());
@@ -200,7 +201,7 @@ class AdminApiTest {
 
     @Test
     void shouldRefuseAnAuditLimitOutOfRange() {
-        AdminClient.Response response = admin.get("/admin/audit?limit=0");
+        ApiClient.Response response = admin.get("/admin/audit?limit=0");
 
         assertEquals(400, response.status(), response.text());
         assertEquals("limit", response.json().path("errors").path(0).path("field").asText());
@@ -252,14 +253,14 @@ class AdminApiTest {
         new dev.cutover.routing.MongoRepairQueue(mongo, java.time.Clock.systemUTC())
                 .add("prompts", "waiting-id", "timeout");
 
-        AdminClient.Response refused = admin.put("/admin/flags/POSTGRES_PRIMARY",
+        ApiClient.Response refused = admin.put("/admin/flags/POSTGRES_PRIMARY",
                 Map.of("enabled", true, "reason", "write cutover"));
         long deadline = System.currentTimeMillis() + 10_000;
         while (admin.get("/admin/status").json().path("collections").get(1).path("repair_queue_depth").asLong() > 0
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        AdminClient.Response allowed = admin.put("/admin/flags/POSTGRES_PRIMARY",
+        ApiClient.Response allowed = admin.put("/admin/flags/POSTGRES_PRIMARY",
                 Map.of("enabled", true, "reason", "write cutover"));
 
         assertEquals(409, refused.status(), refused.text());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cutover.ApiClient;
 import dev.cutover.TestStores;
 import dev.cutover.postgres.PostgresUri;
 import dev.cutover.service.CutoverService;
@@ -49,7 +50,7 @@ class PropagationTest {
                 Thread.sleep(pauses.nextInt((int) POLL_INTERVAL.toMillis()));
                 boolean enabled = flip % 2 == 1;
                 long started = System.nanoTime();
-                AdminClient.Response response = flipper.put("/admin/flags/USE_POSTGRES",
+                ApiClient.Response response = flipper.put("/admin/flags/USE_POSTGRES",
                         Map.of("enabled", enabled, "reason", "propagation flip " + flip), "propagation-test");
                 assertEquals(200, response.status(), response.text());
                 long revision = response.json().path("revision").longValue();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import dev.cutover.ApiClient;
 import dev.cutover.TestStores;
 import dev.cutover.collections.Collections;
 import dev.cutover.document.CollectionSpec;

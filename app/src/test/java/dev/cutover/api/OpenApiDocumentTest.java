@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.ApiClient;
 import dev.cutover.TestStores;
 import dev.cutover.collections.Collections;
 import dev.cutover.document.CollectionSpec;

@@ -18,7 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The contract of {@link RepairQueue}, run against each store by a subclass. */
+/**
+ * The contract of {@link RepairQueue}, run against each store by a subclass, including the lease
+ * cases only a store with leases and generations can get wrong.
+ */
 public abstract class RepairQueueContract {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
@@ -138,5 +141,90 @@ public abstract class RepairQueueContract {
 
         assertEquals(60, claimed.size());
         assertTrue(new HashSet<>(claimed).equals(added));
+    }
+
+    @Test
+    void shouldMakeAnEntryAddedDuringItsLeaseDueWhenTheLeaseEnds() {
+        RepairQueue queue = queue();
+        queue.add("prompts", "p1", "timeout");
+        queue.claim(10, LEASE);
+
+        clock.advance(Duration.ofSeconds(10));
+        queue.add("prompts", "p1", "circuit-open");
+        List<RepairQueue.RepairTask> duringLease = queue.claim(10, LEASE);
+        clock.advance(Duration.ofSeconds(20));
+        List<RepairQueue.RepairTask> atLeaseEnd = queue.claim(10, LEASE);
+
+        assertEquals(List.of(), duringLease);
+        assertEquals(List.of("p1"), atLeaseEnd.stream().map(RepairQueue.RepairTask::id).toList());
+        assertEquals("circuit-open", atLeaseEnd.get(0).reason());
+    }
+
+    @Test
+    void shouldMakeAnEntryAddedDuringItsLeaseDueAtOnceWhenItsRepairFinishes() {
+        RepairQueue queue = queue();
+        queue.add("prompts", "p1", "timeout");
+        RepairQueue.RepairTask task = queue.claim(10, LEASE).get(0);
+        queue.add("prompts", "p1", "timeout");
+
+        queue.done(task);
+        List<RepairQueue.RepairTask> again = queue.claim(10, LEASE);
+        queue.done(again.get(0));
+
+        assertEquals(List.of("p1"), again.stream().map(RepairQueue.RepairTask::id).toList());
+        assertEquals(0, queue.depth());
+    }
+
+    @Test
+    void shouldLeaveAnEntryToItsNewClaimWhenAClaimThatOutlivedItsLeaseFinishes() {
+        RepairQueue queue = queue();
+        queue.add("prompts", "p2", "timeout");
+        RepairQueue.RepairTask slow = queue.claim(10, LEASE).get(0);
+        clock.advance(LEASE.plusSeconds(1));
+        RepairQueue.RepairTask current = queue.claim(10, LEASE).get(0);
+
+        queue.done(slow);
+        long afterSlowDone = queue.depth();
+        List<RepairQueue.RepairTask> whileCurrentHoldsIt = queue.claim(10, LEASE);
+        queue.retryLater(slow, Duration.ZERO, "late");
+        long afterSlowRetry = queue.depth();
+        queue.done(current);
+
+        assertEquals(1, afterSlowDone);
+        assertEquals(List.of(), whileCurrentHoldsIt);
+        assertEquals(1, afterSlowRetry);
+        assertEquals(0, queue.depth());
+    }
+
+    @Test
+    void shouldMakeARetryingEntryDueAtOnceWhenItIsAddedAgain() {
+        RepairQueue queue = queue();
+        queue.add("notes", "n2", "timeout");
+        queue.retryLater(queue.claim(10, LEASE).get(0), Duration.ofMinutes(5), "postgres unreachable");
+
+        queue.add("notes", "n2", "timeout");
+        List<RepairQueue.RepairTask> claimed = queue.claim(10, LEASE);
+
+        assertEquals(List.of("n2"), claimed.stream().map(RepairQueue.RepairTask::id).toList());
+        assertEquals(1, claimed.get(0).attempts());
+    }
+
+    @Test
+    void shouldClaimTheOldestEntriesFirstAndTellTheirAge() {
+        RepairQueue queue = queue();
+        Instant first = clock.instant();
+        for (String id : List.of("o3", "o1", "o2")) {
+            queue.add("prompts", id, "timeout");
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        List<RepairQueue.RepairTask> oldestTwo = queue.claim(2, LEASE);
+        List<RepairQueue.RepairTask> rest = queue.claim(2, LEASE);
+
+        assertEquals(List.of("o3", "o1"), oldestTwo.stream().map(RepairQueue.RepairTask::id).toList());
+        assertEquals(List.of(first, first.plusSeconds(1)),
+                oldestTwo.stream().map(RepairQueue.RepairTask::enqueuedAt).toList());
+        assertEquals(List.of("o2"), rest.stream().map(RepairQueue.RepairTask::id).toList());
+        assertEquals(Optional.of(first), queue.oldest());
     }
 }

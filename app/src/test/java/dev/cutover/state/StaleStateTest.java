@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.ApiClient;
 import dev.cutover.TestStores;
 import dev.cutover.admin.AdminClient;
 import dev.cutover.flags.CutoverFeature;
@@ -48,7 +49,7 @@ class StaleStateTest {
             JsonNode flags = admin.get("/admin/flags").json();
             JsonNode health = anonymous.get("/health").json().path("details").path("flags");
             String metrics = anonymous.get("/prometheus").text();
-            AdminClient.Response change = admin.put("/admin/flags/READ_POSTGRES",
+            ApiClient.Response change = admin.put("/admin/flags/READ_POSTGRES",
                     Map.of("enabled", true, "reason", "read cutover"));
             long warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
 

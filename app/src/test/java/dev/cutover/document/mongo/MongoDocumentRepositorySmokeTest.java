@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.DBRef;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
@@ -35,9 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,20 +45,8 @@ class MongoDocumentRepositorySmokeTest {
 
     private static final Instant CREATED = Instant.parse("2024-03-01T10:00:00.123Z");
 
-    private static MongoClient client;
-
-    private final MongoDatabase database = client.getDatabase(TestStores.uniqueName("smoke"));
+    private final MongoDatabase database = TestStores.mongoClient().getDatabase(TestStores.uniqueName("smoke"));
     private final SampleDocuments samples = new SampleDocuments(System.nanoTime());
-
-    @BeforeAll
-    static void connect() {
-        client = MongoClients.create(TestStores.mongo());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
 
     @AfterEach
     void dropDatabase() {

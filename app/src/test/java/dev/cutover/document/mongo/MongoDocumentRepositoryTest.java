@@ -1,7 +1,5 @@
 package dev.cutover.document.mongo;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import dev.cutover.TestStores;
 import dev.cutover.document.CollectionSpec;
@@ -9,9 +7,7 @@ import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.DocumentRepositoryContract;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The repository contract on MongoDB, with indexes ensured as the service does. Each test gets a
@@ -20,20 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class MongoDocumentRepositoryTest extends DocumentRepositoryContract {
 
-    private static MongoClient client;
-
-    private final MongoDatabase database = client.getDatabase(TestStores.uniqueName("contract"));
+    private final MongoDatabase database = TestStores.mongoClient().getDatabase(TestStores.uniqueName("contract"));
     private final Map<String, DocumentRepository> repositories = new HashMap<>();
-
-    @BeforeAll
-    static void connect() {
-        client = MongoClients.create(TestStores.mongo());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
 
     @AfterEach
     void dropDatabase() {

@@ -33,9 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bson.types.ObjectId;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,22 +47,10 @@ class MongoSecondaryWriteTest {
 
     private static final CollectionSpec PROMPTS = Collections.PROMPTS;
 
-    private static MongoClient client;
-
     private final String databaseName = TestStores.uniqueName("secondary");
-    private final MongoDatabase database = client.getDatabase(databaseName);
+    private final MongoDatabase database = TestStores.mongoClient().getDatabase(databaseName);
     private final SampleDocuments samples = new SampleDocuments(System.nanoTime());
     private final List<MongoClient> interleavingClients = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() {
-        client = MongoClients.create(TestStores.mongo());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
 
     @AfterEach
     void dropDatabase() {

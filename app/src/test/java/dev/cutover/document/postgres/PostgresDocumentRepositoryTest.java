@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.TestStores;
 import dev.cutover.collections.Collections;
@@ -16,13 +15,9 @@ import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.DocumentRepositoryContract;
 import dev.cutover.document.ListQuery;
 import dev.cutover.document.SampleDocuments;
-import dev.cutover.postgres.PostgresBootstrap;
-import dev.cutover.postgres.PostgresUri;
-import dev.cutover.postgres.SchemaMigrator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +41,7 @@ class PostgresDocumentRepositoryTest extends DocumentRepositoryContract {
 
     @BeforeAll
     static void migrateAFreshDatabase() {
-        PostgresUri database = TestStores.freshDatabase();
-        new PostgresBootstrap(Duration.ofSeconds(10)).ensureDatabase(database, true);
-        new SchemaMigrator(database).migrate();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl());
-        config.setDataSourceProperties(database.connectionProperties());
-        config.setMaximumPoolSize(4);
-        dataSource = new HikariDataSource(config);
+        dataSource = TestStores.migratedPool(4);
     }
 
     @AfterAll

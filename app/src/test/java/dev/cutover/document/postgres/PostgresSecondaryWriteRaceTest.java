@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cutover.TestStores;
 import dev.cutover.collections.Collections;
 import dev.cutover.document.Document;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.SampleDocuments;
-import dev.cutover.postgres.PostgresBootstrap;
-import dev.cutover.postgres.PostgresUri;
-import dev.cutover.postgres.SchemaMigrator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,14 +50,7 @@ class PostgresSecondaryWriteRaceTest {
 
     @BeforeAll
     static void migrateAFreshDatabase() {
-        PostgresUri database = TestStores.freshDatabase();
-        new PostgresBootstrap(Duration.ofSeconds(10)).ensureDatabase(database, true);
-        new SchemaMigrator(database).migrate();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.jdbcUrl());
-        config.setDataSourceProperties(database.connectionProperties());
-        config.setMaximumPoolSize(WRITERS + 2);
-        dataSource = new HikariDataSource(config);
+        dataSource = TestStores.migratedPool(WRITERS + 2);
         conversations = new PostgresDocumentRepository(Collections.CONVERSATIONS, dataSource);
         prompts = new PostgresDocumentRepository(Collections.PROMPTS, dataSource);
     }
