@@ -116,6 +116,15 @@ public final class MigrationStateStore {
                 settings.migrationPhase(), Map.of());
     }
 
+    /**
+     * The state stored in {@code pool}, read once without seeding it; the environment's values
+     * where none is stored. For one-shot commands that obey the state but do not serve.
+     */
+    public static MigrationState read(DataSource pool, Settings settings) {
+        return new PostgresStateStorage(pool).read(PostgresStateStorage.Transaction::rows)
+                .orDefaults(defaultsOf(settings));
+    }
+
     @PostConstruct
     void start() {
         long millis = pollInterval.toMillis();
