@@ -14,7 +14,11 @@ public enum ExitCode {
     /** The schema is not at the version this build needs, or a migration failed. */
     SCHEMA(5),
     /** MongoDB could not be reached or started. */
-    MONGO(6);
+    MONGO(6),
+    /** {@code backfill} finished, but some documents could not be stored: see the rejects file. */
+    REJECTED(7),
+    /** {@code verify} found the stores differ. */
+    DRIFT(8);
 
     private final int code;
 
