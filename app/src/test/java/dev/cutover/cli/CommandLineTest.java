@@ -3,39 +3,26 @@ package dev.cutover.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cutover.Cutover;
 import dev.cutover.ExitCode;
 import dev.cutover.TestStores;
 import dev.cutover.postgres.PostgresUri;
 import dev.cutover.postgres.SchemaMigrator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The command line as an operator meets it: help, usage errors, configuration errors, migrate. */
 class CommandLineTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(Map<String, String> environment, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = Cutover.commandLine(environment);
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CommandRun run(Map<String, String> environment, String... args) {
+        return CommandRun.of(environment, args);
     }
 
     @ParameterizedTest
     @CsvSource({"serve, --help", "demo, --port", "migrate, --info"})
     void shouldPrintEachCommandsOptionsWhenAskedForHelp(String command, String option) {
-        Run result = run(Map.of(), command, "--help");
+        CommandRun result = run(Map.of(), command, "--help");
 
         assertEquals(0, result.exitCode());
         assertTrue(result.out().startsWith("Usage: cutover " + command), result.out());
@@ -44,7 +31,7 @@ class CommandLineTest {
 
     @Test
     void shouldRejectAnUnknownOptionWithAUsageErrorAndItsName() {
-        Run result = run(Map.of(), "migrate", "--bogus");
+        CommandRun result = run(Map.of(), "migrate", "--bogus");
 
         assertEquals(ExitCode.USAGE.code(), result.exitCode());
         assertTrue(result.err().startsWith("Unknown option: '--bogus'"), result.err());
@@ -53,7 +40,7 @@ class CommandLineTest {
 
     @Test
     void shouldRejectAnUnknownCommand() {
-        Run result = run(Map.of(), "frobnicate");
+        CommandRun result = run(Map.of(), "frobnicate");
 
         assertEquals(ExitCode.USAGE.code(), result.exitCode());
         assertTrue(result.err().contains("Unmatched argument at index 0: 'frobnicate'"), result.err());
@@ -61,7 +48,7 @@ class CommandLineTest {
 
     @Test
     void shouldRefuseToServeWithoutPostgresUriNamingTheVariable() {
-        Run result = run(Map.of("MONGO_URI", "mongodb://localhost:27017"), "serve");
+        CommandRun result = run(Map.of("MONGO_URI", "mongodb://localhost:27017"), "serve");
 
         assertEquals(ExitCode.CONFIGURATION.code(), result.exitCode());
         assertTrue(result.err().startsWith("cutover: POSTGRES_URI is not set, and 'serve' needs a PostgreSQL."),
@@ -70,7 +57,7 @@ class CommandLineTest {
 
     @Test
     void shouldReportAMalformedVariableAsAConfigurationError() {
-        Run result = run(Map.of("AUTO_MIGRATE", "sometimes"), "migrate");
+        CommandRun result = run(Map.of("AUTO_MIGRATE", "sometimes"), "migrate");
 
         assertEquals(ExitCode.CONFIGURATION.code(), result.exitCode());
         assertEquals("cutover: AUTO_MIGRATE must be true or false, but was 'sometimes'", result.err().strip());
@@ -84,9 +71,9 @@ class CommandLineTest {
 
         int known = new SchemaMigrator(database).all().size();
 
-        Run before = run(environment, "migrate", "--info");
-        Run migrate = run(environment, "migrate");
-        Run after = run(environment, "migrate", "--info");
+        CommandRun before = run(environment, "migrate", "--info");
+        CommandRun migrate = run(environment, "migrate");
+        CommandRun after = run(environment, "migrate", "--info");
 
         assertEquals(0, before.exitCode(), before.err());
         assertTrue(before.out().matches("(?s).*\\n1 +flags and settings +pending .*"), before.out());
@@ -101,7 +88,7 @@ class CommandLineTest {
     void shouldExitWithThePostgresCodeWhenMigrateCannotConnect() {
         Map<String, String> environment = Map.of("POSTGRES_URI", "postgresql://app:pw@127.0.0.1:1/cutover");
 
-        Run result = run(environment, "migrate");
+        CommandRun result = run(environment, "migrate");
 
         assertEquals(ExitCode.POSTGRES.code(), result.exitCode());
         assertTrue(result.err().startsWith("cutover: cannot reach PostgreSQL at 127.0.0.1:1"), result.err());

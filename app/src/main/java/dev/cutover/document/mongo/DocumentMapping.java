@@ -231,8 +231,24 @@ final class DocumentMapping {
                 .filter(field -> field.type() == FieldType.CITEXT)
                 .forEach(field -> rest.remove(lowerName(field.name())));
         Map<String, Object> fields = readFields(spec.fields(), rest);
+        fillRecordTimes(fields, stored.get(ID));
         spec.children().ifPresent(children -> fields.put(children.field(), readElements(children, rest)));
         return new Document(readId(stored.get(ID)), readVersion(stored), fields, extra(rest));
+    }
+
+    /**
+     * Documents written before cutover may lack their record times: a missing creation time (an
+     * event's timestamp) is the one an ObjectId {@code _id} carries, to the second, and a missing
+     * update time is the creation time. Every read derives them alike, so both stores agree.
+     */
+    private void fillRecordTimes(Map<String, Object> fields, Object id) {
+        String created = spec.isEventLog() ? CollectionSpec.TIMESTAMP : CollectionSpec.CREATED_AT;
+        if (fields.get(created) == null && id instanceof ObjectId objectId) {
+            fields.put(created, Instant.ofEpochSecond(objectId.getTimestamp()));
+        }
+        if (!spec.isEventLog() && fields.get(CollectionSpec.UPDATED_AT) == null) {
+            fields.put(CollectionSpec.UPDATED_AT, fields.get(CollectionSpec.CREATED_AT));
+        }
     }
 
     private List<Document.Element> readElements(CollectionSpec.ChildSpec children, Map<String, Object> rest) {

@@ -113,6 +113,14 @@ public final class MongoDocumentRepository implements DocumentRepository {
         indexes.ensure();
     }
 
+    /**
+     * The document a stored MongoDB document reads as, for bulk readers that stream the
+     * collection themselves; as tolerant of legacy shapes as every other read.
+     */
+    public Document decode(org.bson.Document stored) {
+        return mapping.fromBson(stored);
+    }
+
     @Override
     public CollectionSpec spec() {
         return spec;

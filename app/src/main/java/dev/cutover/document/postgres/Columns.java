@@ -167,7 +167,7 @@ final class Columns {
         };
     }
 
-    private static String writeJson(Object canonical) {
+    static String writeJson(Object canonical) {
         try {
             return JSON.writeValueAsString(canonical);
         } catch (JsonProcessingException e) {
