@@ -167,7 +167,8 @@ final class Columns {
         };
     }
 
-    private static String writeJson(Object canonical) {
+    /** A canonical JSON value as the JSON text its JSONB column receives. */
+    static String writeJson(Object canonical) {
         try {
             return JSON.writeValueAsString(canonical);
         } catch (JsonProcessingException e) {
