@@ -49,8 +49,12 @@ class BackfillBenchmark {
     private static final int SEED_BATCH = 1000;
     private static final long SEED = 2026;
 
-    /** One timed step. */
-    private record Step(String name, long rows, double seconds) {
+    /** One timed step, with the machine's load average when it ended: other work on the machine skews it. */
+    private record Step(String name, long rows, double seconds, String load) {
+        Step(String name, long rows, double seconds) {
+            this(name, rows, seconds, BenchmarkReport.load());
+        }
+
         double rate() {
             return rows / seconds;
         }
@@ -176,11 +180,12 @@ class BackfillBenchmark {
         lines.add("  " + counts.entrySet().stream()
                 .map(entry -> String.format(Locale.ROOT, "%s %,d", entry.getKey().name(), entry.getValue()))
                 .collect(Collectors.joining(", ")));
-        lines.add(BenchmarkReport.machine() + " at the end, " + loadAtStart + " at the start");
+        lines.add(BenchmarkReport.machine() + " at the end, " + loadAtStart
+                + " at the start (the load column: at the end of each step)");
         lines.add("MongoDB: the tests' wire server (memory backend) in its own JVM, -Xmx" + MONGO_HEAP
                 + "; commands: java -Xmx" + COMMAND_HEAP + " in a process of their own, JVM start included");
         lines.add("");
-        lines.add(String.format(Locale.ROOT, "%-52s %12s %9s %10s", "step", "rows", "seconds", "rows/s"));
+        lines.add(String.format(Locale.ROOT, "%-52s %12s %9s %10s %6s", "step", "rows", "seconds", "rows/s", "load"));
         for (Step step : steps) {
             lines.add(row(step));
         }
@@ -215,8 +220,8 @@ class BackfillBenchmark {
     }
 
     private static String row(Step step) {
-        return String.format(Locale.ROOT, "%-52s %,12d %9.2f %,10.0f", step.name(), step.rows(), step.seconds(),
-                step.rate());
+        return String.format(Locale.ROOT, "%-52s %,12d %9.2f %,10.0f %6s", step.name(), step.rows(), step.seconds(),
+                step.rate(), step.load());
     }
 
     private static String ratio(String name, Optional<Double> value, double target) {
