@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -36,7 +37,10 @@ import org.postgresql.PGConnection;
  * a process of its own with {@code -Xmx256m}. Steps a build does not have are reported as such.
  * Not part of the test suite; run it with
  * {@code mvn -B test -pl app -am -Dtest=BackfillBenchmark -Dgroups=benchmark -Dcutover.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false -Dcutover.benchmark.documents=1000000}
- * and read {@code app/target/benchmark-backfill.txt}.
+ * and read {@code app/target/benchmark-backfill.txt}. {@code -Dcutover.benchmark.documents} sets N
+ * (1,000,000 by default, at least 7), {@code -Dcutover.benchmark.mongoHeap} the MongoDB server's
+ * heap (8g by default, enough for a million documents). The commands' output and GC logs are kept
+ * in {@code app/target/benchmark-backfill/}.
  */
 @Tag("benchmark")
 class BackfillBenchmark {
@@ -47,7 +51,9 @@ class BackfillBenchmark {
     private static final String COMMAND_HEAP = "256m";
     /** Rows per JDBC batch and commit in the seed scripts' baseline. */
     private static final int SEED_BATCH = 1000;
+    private static final int SCAN_BATCH = 1000;
     private static final long SEED = 2026;
+    private static final String NOT_AVAILABLE = "not available in this build";
 
     /** One timed step, with the machine's load average when it ended: other work on the machine skews it. */
     private record Step(String name, long rows, double seconds, String load) {
@@ -63,6 +69,12 @@ class BackfillBenchmark {
     @Test
     void shouldMeasureBackfillAndVerifyAgainstTheStoresLimits() throws Exception {
         Path work = Files.createDirectories(Path.of("target", "benchmark-backfill"));
+        // Logs of an earlier run would pass for this one's.
+        try (Stream<Path> earlier = Files.list(work)) {
+            for (Path file : earlier.toList()) {
+                Files.delete(file);
+            }
+        }
         String loadAtStart = BenchmarkReport.load();
         Map<CollectionSpec, Integer> counts = SyntheticData.counts(DOCUMENTS);
         PostgresUri database = TestStores.migratedDatabase();
@@ -85,10 +97,13 @@ class BackfillBenchmark {
                     "USE_POSTGRES", "true"), work);
             Optional<CutoverProcess.Run> backfill = cutover.offers("backfill")
                     ? Optional.of(cutover.run("backfill", List.of("backfill", "--all"))) : Optional.empty();
-            Optional<CutoverProcess.Run> verify = cutover.offers("verify")
+            boolean backfilled = backfill.map(run -> run.exitCode() == 0).orElse(false);
+            boolean verifiable = cutover.offers("verify");
+            Optional<CutoverProcess.Run> verify = backfilled && verifiable
                     ? Optional.of(cutover.run("verify", List.of("verify", "--all"))) : Optional.empty();
 
-            String report = report(counts, loadAtStart, List.of(load, scan, copy, upsert), backfill, verify);
+            String report = report(counts, loadAtStart, List.of(load, scan, copy, upsert), backfill,
+                    verify, verifiable ? "not run: it compares the backfill's rows" : NOT_AVAILABLE);
             BenchmarkReport.publish("benchmark-backfill.txt", report);
 
             // The figures measure complete work: every step moved every document.
@@ -101,7 +116,7 @@ class BackfillBenchmark {
                 }
             }
             backfill.ifPresent(run -> assertEquals(0, run.exitCode(), "backfill failed: read " + run.log()));
-            verify.ifPresent(run -> assertEquals(0, run.exitCode(), "verify found differences: read " + run.log()));
+            verify.ifPresent(run -> assertEquals(0, run.exitCode(), "verify did not pass: read " + run.log()));
         } finally {
             for (CollectionSpec spec : counts.keySet()) {
                 Files.deleteIfExists(SyntheticData.copyFile(work, spec));
@@ -109,12 +124,16 @@ class BackfillBenchmark {
         }
     }
 
-    /** a. Every document of the collections, decoded by the driver and nothing else. */
+    /**
+     * a. Every document of the collections, decoded by the driver and nothing else. In batches of
+     * {@value #SCAN_BATCH}: without a batch size the in-process server answers the first getMore
+     * with the whole rest of the collection, past the driver's 48 MB message limit.
+     */
     private static Step scan(MongoDatabase source, Map<CollectionSpec, Integer> counts) {
         long start = System.nanoTime();
         long rows = 0;
         for (CollectionSpec spec : counts.keySet()) {
-            for (org.bson.Document ignored : source.getCollection(spec.name()).find()) {
+            for (org.bson.Document ignored : source.getCollection(spec.name()).find().batchSize(SCAN_BATCH)) {
                 rows++;
             }
         }
@@ -173,7 +192,7 @@ class BackfillBenchmark {
     }
 
     private static String report(Map<CollectionSpec, Integer> counts, String loadAtStart, List<Step> steps,
-            Optional<CutoverProcess.Run> backfill, Optional<CutoverProcess.Run> verify) {
+            Optional<CutoverProcess.Run> backfill, Optional<CutoverProcess.Run> verify, String verifyAbsent) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "Backfill benchmark: N = %,d documents, one in ten in the pre-cutover shape",
                 DOCUMENTS));
@@ -189,13 +208,16 @@ class BackfillBenchmark {
         for (Step step : steps) {
             lines.add(row(step));
         }
-        Optional<Step> backfillStep = command(lines, "d. cutover backfill --all", backfill);
-        Optional<Step> verifyStep = command(lines, "e. cutover verify --all", verify);
+        Optional<Step> backfillStep = command(lines, "d. cutover backfill --all", backfill, NOT_AVAILABLE);
+        Optional<Step> verifyStep = command(lines, "e. cutover verify --all", verify, verifyAbsent);
         lines.add("");
         backfill.ifPresent(run -> lines.add("backfill: exit " + run.exitCode() + ", peak RSS " + mib(run.peakRssKib())
                 + ", largest heap after GC " + mib(run.heapAfterGcKib()) + "; output in " + run.log()));
         verify.ifPresent(run -> lines.add("verify:   exit " + run.exitCode() + ", peak RSS " + mib(run.peakRssKib())
                 + ", largest heap after GC " + mib(run.heapAfterGcKib()) + "; output in " + run.log()));
+        if (backfill.isPresent() || verify.isPresent()) {
+            lines.add("");
+        }
         double sourceOrTargetLimit = Math.min(steps.get(1).rate(), steps.get(2).rate());
         lines.add(String.format(Locale.ROOT, "%-40s %8s %8s", "ratio", "value", "target"));
         lines.add(ratio("backfill / min(scan, COPY)", backfillStep.map(step -> step.rate() / sourceOrTargetLimit), 0.5));
@@ -204,9 +226,10 @@ class BackfillBenchmark {
         return String.join("\n", lines) + "\n";
     }
 
-    private static Optional<Step> command(List<String> lines, String name, Optional<CutoverProcess.Run> run) {
+    private static Optional<Step> command(List<String> lines, String name, Optional<CutoverProcess.Run> run,
+            String absent) {
         if (run.isEmpty()) {
-            lines.add(String.format(Locale.ROOT, "%-52s %s", name, "not available in this build"));
+            lines.add(String.format(Locale.ROOT, "%-52s %s", name, absent));
             return Optional.empty();
         }
         if (run.get().exitCode() != 0) {
