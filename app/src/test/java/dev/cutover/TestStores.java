@@ -60,14 +60,20 @@ public final class TestStores {
 
     /** A database of its own, created and migrated to the current schema, behind a pool of {@code size}. */
     public static com.zaxxer.hikari.HikariDataSource migratedPool(int size) {
-        PostgresUri database = freshDatabase();
-        new dev.cutover.postgres.PostgresBootstrap(java.time.Duration.ofSeconds(10)).ensureDatabase(database, true);
-        new dev.cutover.postgres.SchemaMigrator(database).migrate();
+        PostgresUri database = migratedDatabase();
         com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
         config.setJdbcUrl(database.jdbcUrl());
         config.setDataSourceProperties(database.connectionProperties());
         config.setMaximumPoolSize(size);
         return new com.zaxxer.hikari.HikariDataSource(config);
+    }
+
+    /** A database of its own, created and migrated to the current schema. */
+    public static PostgresUri migratedDatabase() {
+        PostgresUri database = freshDatabase();
+        new dev.cutover.postgres.PostgresBootstrap(java.time.Duration.ofSeconds(10)).ensureDatabase(database, true);
+        new dev.cutover.postgres.SchemaMigrator(database).migrate();
+        return database;
     }
 
     /** A name no other test uses, for a database, role or MongoDB database. */

@@ -2,6 +2,7 @@ package dev.cutover.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cutover.benchmark.BenchmarkReport;
 import dev.cutover.collections.Collections;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.Document;
@@ -9,8 +10,6 @@ import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.SampleDocuments;
 import dev.cutover.flags.Stage;
 import dev.cutover.flags.Store;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,7 +83,7 @@ class RouterBenchmark {
             }
 
             String report = String.format(Locale.ROOT, """
-                    Router overhead, %d operations each after %d warm-up, %d cores, same stores, alternating
+                    Router overhead, %d operations each after %d warm-up, %s, same stores, alternating
                     %-34s %10s %10s
                     %-34s %10.3f %10.3f
                     %-34s %10.3f %10.3f
@@ -92,7 +91,7 @@ class RouterBenchmark {
                     %-34s %10.3f %10.3f
                     %-34s %10.3f %10.3f
                     %-34s %10.3f %10.3f
-                    """, MEASURED, WARMUP, Runtime.getRuntime().availableProcessors(),
+                    """, MEASURED, WARMUP, BenchmarkReport.machine(),
                     "", "p50 ms", "p99 ms",
                     "write via router (DUAL_WRITE)", ms(routedWrites, 50), ms(routedWrites, 99),
                     "write by hand (Mongo, then PG)", ms(directWrites, 50), ms(directWrites, 99),
@@ -102,8 +101,7 @@ class RouterBenchmark {
                     "read direct (Mongo)", ms(directReads, 50), ms(directReads, 99),
                     "read ratio router / direct", ratio(routedReads, directReads, 50),
                     ratio(routedReads, directReads, 99));
-            System.out.println(report);
-            Files.writeString(Path.of("target", "benchmark-router.txt"), report);
+            BenchmarkReport.publish("benchmark-router.txt", report);
 
             // The routed writes really reached both stores: the figures measure complete work.
             assertEquals(MEASURED, ids.stream().filter(id -> postgres.get(id).isPresent()).count());

@@ -167,6 +167,7 @@ final class Columns {
         };
     }
 
+    /** A canonical JSON value as the JSON text its JSONB column receives. */
     static String writeJson(Object canonical) {
         try {
             return JSON.writeValueAsString(canonical);
