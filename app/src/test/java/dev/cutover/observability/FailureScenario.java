@@ -41,8 +41,6 @@ final class FailureScenario implements AutoCloseable {
     private final CutoverService service;
     private final ApiClient api;
     private final AdminClient admin;
-    private Instant cutFrom;
-    private Instant cutUntil;
 
     private FailureScenario(TcpProxy postgresProxy, CutoverService service) {
         this.postgresProxy = postgresProxy;
@@ -69,14 +67,6 @@ final class FailureScenario implements AutoCloseable {
         }
     }
 
-    Instant cutFrom() {
-        return cutFrom;
-    }
-
-    Instant cutUntil() {
-        return cutUntil;
-    }
-
     /** The service's {@code /prometheus} text. */
     String scrape() {
         return api.get("/prometheus").text();
@@ -101,10 +91,9 @@ final class FailureScenario implements AutoCloseable {
         }
 
         postgresProxy.cut();
-        cutFrom = Instant.now();
+        Instant end = Instant.now().plus(cut);
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         try {
-            Instant end = cutFrom.plus(cut);
             List<Future<?>> runs = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
@@ -123,7 +112,6 @@ final class FailureScenario implements AutoCloseable {
             writers.shutdownNow();
             writers.awaitTermination(10, TimeUnit.SECONDS);
         }
-        cutUntil = Instant.now();
         postgresProxy.restore();
         Thread.sleep(after.toMillis());
     }
