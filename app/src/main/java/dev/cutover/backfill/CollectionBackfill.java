@@ -36,6 +36,7 @@ import org.bson.json.JsonWriterSettings;
 final class CollectionBackfill {
 
     private static final int EXCERPT = 10_000;
+    private static final String OUT_OF_SHARED_MEMORY = "53200";
     private static final JsonWriterSettings RELAXED = JsonWriterSettings.builder().outputMode(JsonMode.RELAXED).build();
 
     /** A batch read from MongoDB, or the end of the collection, or the reader's failure. */
@@ -91,8 +92,13 @@ final class CollectionBackfill {
             }
             return total;
         } catch (SQLException e) {
+            // Each batch holds a lock per document until it commits, in PostgreSQL's shared lock table.
+            String fix = OUT_OF_SHARED_MEMORY.equals(e.getSQLState())
+                    ? "lower --batch-size or --parallel (each batch locks each of its documents; PostgreSQL holds "
+                    + "max_locks_per_transaction x max_connections locks in all)"
+                    : "check PostgreSQL";
             throw new CutoverException(ExitCode.POSTGRES, "backfill of " + spec.name() + " stopped: PostgreSQL said: "
-                    + e.getMessage() + ". Fix: check PostgreSQL, then run 'cutover backfill --resume' to continue "
+                    + e.getMessage() + ". Fix: " + fix + ", then run 'cutover backfill --resume' to continue "
                     + "from the last committed batch", e);
         } finally {
             reader.interrupt();

@@ -23,9 +23,10 @@ import org.postgresql.PGConnection;
 
 /**
  * Merges batches of documents into one collection's tables, for bulk copies such as the
- * backfill: the batch is COPYed into a temporary staging table, its ids are locked as
- * {@link PostgresDocumentRepository}'s single writes lock them, and one guarded upsert moves the
- * rows. A row is written when its id is new here, when it is newer than the stored row, or when
+ * backfill. The batch's ids are locked as {@link PostgresDocumentRepository}'s single writes
+ * lock them; documents whose id PostgreSQL has never seen are COPYed straight in, and the others
+ * are COPYed into a temporary staging table from which one guarded upsert moves them. A row is
+ * written when its id is new here, when it is newer than the stored row, or when
  * it is at the same version but differs (the stored copy is then the stale one); never over a
  * newer row, nor over a tombstone at its version or later, so a live write or delete that
  * happened while the batch was read always wins. Event logs are append-only: an id already
@@ -59,6 +60,9 @@ public final class BulkMerge {
     private final String createStages;
     private final String copyRows;
     private final String copyChildren;
+    private final String copyRowsDirect;
+    private final String copyChildrenDirect;
+    private final String known;
     private final String lockIds;
     private final String upsert;
     private final String upsertOne;
@@ -80,8 +84,11 @@ public final class BulkMerge {
         StringBuilder create = new StringBuilder("CREATE TEMP TABLE IF NOT EXISTS " + stage
                 + " ON COMMIT DELETE ROWS AS SELECT * FROM " + table + " WITH NO DATA");
         this.copyRows = "COPY " + stage + " (" + columnList + ") FROM STDIN";
+        this.copyRowsDirect = "COPY " + table + " (" + columnList + ") FROM STDIN";
         this.lockIds = "SELECT count(pg_advisory_xact_lock(hashtextextended(? || ':' || id, 0)))"
-                + " FROM (SELECT id FROM " + stage + " ORDER BY id) ids";
+                + " FROM (SELECT unnest(?::text[]) AS id ORDER BY 1) ids";
+        this.known = "SELECT \"id\" FROM " + table + " WHERE \"id\" = ANY(?)" + (spec.isEventLog() ? ""
+                : " UNION SELECT id FROM tombstones WHERE collection = ? AND id = ANY(?)");
 
         String select = "INSERT INTO " + table + " AS stored (" + columnList + ") SELECT "
                 + columns.stream().map(column -> "s." + Columns.quote(column)).collect(Collectors.joining(", "))
@@ -108,6 +115,7 @@ public final class BulkMerge {
         if (children == null) {
             this.childStage = null;
             this.copyChildren = null;
+            this.copyChildrenDirect = null;
             this.deleteChildren = null;
             this.insertChildren = null;
         } else {
@@ -120,6 +128,7 @@ public final class BulkMerge {
             String childColumns = Columns.list(Stream.concat(Stream.of(child.parentColumn(), "position"),
                     Stream.concat(child.fields().stream().map(Field::column), Stream.of("extra"))).toList());
             this.copyChildren = "COPY " + childStage + " (" + childColumns + ") FROM STDIN";
+            this.copyChildrenDirect = "COPY " + childTable + " (" + childColumns + ") FROM STDIN";
             this.deleteChildren = "DELETE FROM " + childTable + " WHERE " + parent + " = ANY(?)";
             this.insertChildren = "INSERT INTO " + childTable + " (" + childColumns + ") SELECT " + childColumns
                     + " FROM " + childStage + " WHERE " + parent + " = ANY(?)";
@@ -139,9 +148,66 @@ public final class BulkMerge {
 
     /**
      * Merges {@code batch}, whose ids are distinct, on {@code connection}, which must not be in
-     * auto-commit mode.
+     * auto-commit mode. The ids are locked first; those PostgreSQL has never seen (no row, no
+     * tombstone) are then COPYed straight into the table, the common case of a first copy, and
+     * the others go through the staging table and the guarded upsert.
      */
     public Outcome merge(Connection connection, List<Document> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return new Outcome(0, 0, 0, Map.of());
+        }
+        java.sql.Array ids = connection.createArrayOf("text", batch.stream().map(Document::id).toArray());
+        if (!spec.isEventLog()) {
+            try (PreparedStatement statement = connection.prepareStatement(lockIds)) {
+                statement.setString(1, spec.name());
+                statement.setArray(2, ids);
+                statement.executeQuery().close();
+            }
+        }
+        java.util.Set<String> seen = known(connection, ids);
+        List<Document> fresh = batch.stream().filter(document -> !seen.contains(document.id())).toList();
+        List<Document> rest = batch.stream().filter(document -> seen.contains(document.id())).toList();
+        int copied = 0;
+        if (!fresh.isEmpty()) {
+            Savepoint direct = connection.setSavepoint();
+            try {
+                copy(connection, copyRowsDirect, rows(fresh));
+                if (children != null) {
+                    copy(connection, copyChildrenDirect, childRows(fresh));
+                }
+                connection.releaseSavepoint(direct);
+                copied = fresh.size();
+            } catch (SQLException refused) {
+                // A row the table refuses (a unique key taken, a value out of range): the upsert
+                // path finds which, row by row.
+                connection.rollback(direct);
+                rest = batch;
+            }
+        }
+        Outcome merged = upsert(connection, rest);
+        return new Outcome(merged.inserted() + copied, merged.updated(), merged.unchanged(), merged.rejected());
+    }
+
+    /** The ids among {@code ids} that have a row or a tombstone here. */
+    private java.util.Set<String> known(Connection connection, java.sql.Array ids) throws SQLException {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(known)) {
+            statement.setArray(1, ids);
+            if (!spec.isEventLog()) {
+                statement.setString(2, spec.name());
+                statement.setArray(3, ids);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    found.add(row.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Stages {@code batch} and moves it with the guarded upsert; row by row if that fails. */
+    private Outcome upsert(Connection connection, List<Document> batch) throws SQLException {
         if (batch.isEmpty()) {
             return new Outcome(0, 0, 0, Map.of());
         }
@@ -151,12 +217,6 @@ public final class BulkMerge {
         copy(connection, copyRows, rows(batch));
         if (children != null) {
             copy(connection, copyChildren, childRows(batch));
-        }
-        if (!spec.isEventLog()) {
-            try (PreparedStatement statement = connection.prepareStatement(lockIds)) {
-                statement.setString(1, spec.name());
-                statement.executeQuery().close();
-            }
         }
         Savepoint whole = connection.setSavepoint();
         try {
