@@ -19,7 +19,7 @@ public record BackfillOptions(boolean dryRun, int batchSize, int parallel, Start
 
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int MAX_BATCH_SIZE = 50_000;
-    public static final int DEFAULT_PARALLEL = 2;
+    public static final int DEFAULT_PARALLEL = 4;
     public static final int MAX_PARALLEL = 16;
     public static final String DEFAULT_REJECTS = "backfill-rejects.jsonl";
     /** Most bytes of MongoDB documents one batch holds, whatever the batch size. */
