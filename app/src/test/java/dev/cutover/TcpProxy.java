@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback TCP proxy in front of a real store, which a test can cut (every open connection
- * reset, new ones refused at once) and restore: a network outage without stopping the store.
+ * reset, new ones refused at once), stall (connections stay open but nothing passes, as with a
+ * hung server or a dropped route) and restore: a network outage without stopping the store.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -19,6 +20,8 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private final Object flow = new Object();
+    private boolean stalled;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.target = new InetSocketAddress(targetHost, targetPort);
@@ -39,10 +42,33 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(socket);
         }
         open.clear();
+        synchronized (flow) {
+            flow.notifyAll();
+        }
+    }
+
+    /** Holds every byte in either direction, on open and new connections, until {@link #restore()}. */
+    public void stall() {
+        synchronized (flow) {
+            stalled = true;
+        }
     }
 
     public void restore() {
         cut = false;
+        synchronized (flow) {
+            stalled = false;
+            flow.notifyAll();
+        }
+    }
+
+    /** Returns once bytes may pass, or the connection is cut. */
+    private void awaitFlow() throws InterruptedException {
+        synchronized (flow) {
+            while (stalled && !cut) {
+                flow.wait();
+            }
+        }
     }
 
     private void accept() {
@@ -75,11 +101,14 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    awaitFlow();
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException e) {
                 // One side closed or was cut: close both below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -9,9 +9,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -20,8 +24,18 @@ import java.util.function.Supplier;
  * The guard around secondary writes to one store: a bulkhead (no more than so many at once), a
  * circuit breaker (a store that keeps failing is skipped for a while instead of slowing every
  * request) and a time limit. Instances are named after the store, as are their metrics.
+ *
+ * <p>The time limit needs the write on a thread of the guard's own, which the caller stops
+ * waiting for: a blocked socket read cannot be interrupted. The guard has at most as many
+ * threads as the bulkhead allows writes, and hands each write to the thread that went idle last,
+ * so that under light load one warm thread does the work instead of each write waking the
+ * longest idle of many. A write finding every thread busy (some still stuck in writes that timed
+ * out) is skipped like one the bulkhead refuses, instead of waiting in a queue behind them.
  */
 public final class StoreGuard implements AutoCloseable {
+
+    /** How long a thread with no write to do is kept before it ends. */
+    private static final Duration IDLE_THREAD_KEPT = Duration.ofMinutes(1);
 
     private final Bulkhead bulkhead;
     private final CircuitBreaker breaker;
@@ -36,7 +50,7 @@ public final class StoreGuard implements AutoCloseable {
         String name = store.label();
         this.bulkhead = bulkheads.bulkhead(name, BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrent())
-                .maxWaitDuration(java.time.Duration.ZERO)
+                .maxWaitDuration(Duration.ZERO)
                 .build());
         this.breaker = breakers.circuitBreaker(name, CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.failureRate())
@@ -49,11 +63,14 @@ public final class StoreGuard implements AutoCloseable {
                 .timeoutDuration(settings.timeout())
                 .cancelRunningFuture(true)
                 .build());
-        this.executor = Executors.newFixedThreadPool(settings.maxConcurrent(), runnable -> {
-            Thread thread = new Thread(runnable, "secondary-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        // A SynchronousQueue hands a task to a thread already waiting, the last one to wait first;
+        // without one waiting, a new thread starts, up to the limit.
+        this.executor = new ThreadPoolExecutor(0, settings.maxConcurrent(), IDLE_THREAD_KEPT.toSeconds(),
+                TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "secondary-" + name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /**
@@ -72,7 +89,15 @@ public final class StoreGuard implements AutoCloseable {
         }
         long started = System.nanoTime();
         try {
-            T value = timeLimiter.executeFutureSupplier(() -> executor.submit(write::get));
+            Future<T> running;
+            try {
+                running = executor.submit(write::get);
+            } catch (RejectedExecutionException e) {
+                // Not the store's failure, so not the breaker's: the timeouts that hold the threads were.
+                breaker.releasePermission();
+                return Result.failed("bulkhead-full", null);
+            }
+            T value = timeLimiter.executeFutureSupplier(() -> running);
             breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return Result.done(value);
         } catch (TimeoutException e) {

@@ -111,6 +111,30 @@ class DualWriteRouterTest {
     }
 
     @Test
+    void shouldSucceedAtTheTimeLimitQueueTheIdAndHealWhenTheCopysStoreHangs() {
+        stores.stage.set(Stage.DUAL_WRITE);
+        DualWriteRouter router = stores.router(PROMPTS);
+        stores.postgresProxy.stall();
+
+        long started = System.nanoTime();
+        Document written = router.insert(SAMPLES.next(PROMPTS));
+        long waitedMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        long limit = RoutingFixture.GUARD.timeout().toMillis();
+        assertTrue(waitedMillis >= limit && waitedMillis < limit + 1_500,
+                "the write took " + waitedMillis + " ms with a time limit of " + limit + " ms on its copy");
+        assertEquals(Optional.of(written), in(Store.MONGO, written.id()));
+        assertEquals(1.0, stores.counter(RoutingMetrics.SECONDARY_FAILURES, RoutingMetrics.REASON, "timeout"));
+        assertEquals(1, stores.queues.get(Store.MONGO).depth());
+
+        stores.postgresProxy.restore();
+        stores.drainRepairs(5);
+
+        assertEquals(Optional.of(written), in(Store.POSTGRES, written.id()));
+        assertEquals(0, stores.queues.get(Store.MONGO).depth());
+    }
+
+    @Test
     void shouldOpenTheBreakerOnARepeatedlyFailingCopyAndSkipItWhileOpen() {
         stores.stage.set(Stage.DUAL_WRITE);
         DualWriteRouter router = stores.router(PROMPTS);

@@ -6,10 +6,13 @@ import dev.cutover.benchmark.BenchmarkReport;
 import dev.cutover.collections.Collections;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.Document;
+import dev.cutover.document.DocumentIds;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.SampleDocuments;
 import dev.cutover.flags.Stage;
 import dev.cutover.flags.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The router's overhead, measured, not asserted: in one run on the same stores, a write through
  * the router in DUAL_WRITE against the same write issued by hand to MongoDB then PostgreSQL, and
- * a read through the router against a direct read. Runs alternate, so drift in the machine falls
- * on both sides alike. Not part of the test suite; run it with
+ * a read through the router against a direct read. Both sides write documents of the same shape
+ * (one sample under two ids) and runs alternate, so drift in the machine falls on both sides
+ * alike; the load average before and after is reported with the figures. Not part of the test
+ * suite; run it with
  * {@code mvn -B test -pl app -am -Dtest=RouterBenchmark -Dgroups=benchmark -Dcutover.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false}
  * and read {@code app/target/benchmark-router.txt}.
  */
@@ -45,10 +50,11 @@ class RouterBenchmark {
             long[] routedReads = new long[MEASURED];
             long[] directReads = new long[MEASURED];
             List<String> ids = new ArrayList<>();
+            String loadBefore = BenchmarkReport.load();
 
             for (int i = -WARMUP; i < MEASURED; i++) {
                 Document viaRouter = samples.next(PROMPTS);
-                Document byHand = samples.next(PROMPTS);
+                Document byHand = viaRouter.withId(DocumentIds.next());
                 // Which side goes first alternates, so neither always follows the other's work.
                 boolean routerFirst = (i & 1) == 0;
                 long routed = 0;
@@ -82,8 +88,10 @@ class RouterBenchmark {
                 }
             }
 
+            String loadAfter = BenchmarkReport.load();
             String report = String.format(Locale.ROOT, """
-                    Router overhead, %d operations each after %d warm-up, %s, same stores, alternating
+                    Router overhead, %d operations each after %d warm-up, %d cores, same stores, alternating
+                    load average (1 min) %s before, %s after
                     %-34s %10s %10s
                     %-34s %10.3f %10.3f
                     %-34s %10.3f %10.3f
@@ -91,7 +99,7 @@ class RouterBenchmark {
                     %-34s %10.3f %10.3f
                     %-34s %10.3f %10.3f
                     %-34s %10.3f %10.3f
-                    """, MEASURED, WARMUP, BenchmarkReport.machine(),
+                    """, MEASURED, WARMUP, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter,
                     "", "p50 ms", "p99 ms",
                     "write via router (DUAL_WRITE)", ms(routedWrites, 50), ms(routedWrites, 99),
                     "write by hand (Mongo, then PG)", ms(directWrites, 50), ms(directWrites, 99),

@@ -66,6 +66,15 @@ final class Columns {
         };
     }
 
+    /**
+     * The parameter marker for a value of {@code type}, always cast to the column's type: where no
+     * target column types a parameter (a SELECT list), a null the driver sends untyped would
+     * otherwise be taken for text.
+     */
+    static String typedPlaceholder(FieldType type) {
+        return "?::" + type.columnType();
+    }
+
     /** The fields' parameter markers, comma-separated. */
     static String placeholders(List<Field> fields) {
         return fields.stream().map(field -> placeholder(field.type())).collect(Collectors.joining(", "));

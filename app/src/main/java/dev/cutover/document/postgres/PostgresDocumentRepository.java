@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -36,10 +37,14 @@ import org.postgresql.util.ServerErrorMessage;
  * so a document read from here equals the same document read from MongoDB.
  *
  * <p>Every write is one transaction, parent row and child rows together; a read of a collection
- * with children sees parents and children of one snapshot. Expiry is judged by the database's
- * clock. The repository manages its own transactions, so {@code dataSource} must hand out plain
- * connections (not ones bound to an outer, framework-managed transaction). A clash on an id or a
- * unique key becomes {@link DocumentException.Duplicate}; any other failure a
+ * with children sees parents and children of one snapshot. Where a write of a collection without
+ * children is a single execute ({@link #insert}, {@link #replace}, {@link #applyIfNewer}), it
+ * runs in auto-commit: PostgreSQL runs everything up to the driver's one Sync message as one
+ * implicit transaction, so the write is as atomic as in an explicit one and saves the COMMIT's
+ * round trip. Expiry is judged by the database's clock. The repository manages its own
+ * transactions, so {@code dataSource} must hand out plain connections (not ones bound to an
+ * outer, framework-managed transaction) at READ COMMITTED, PostgreSQL's default. A clash on an id
+ * or a unique key becomes {@link DocumentException.Duplicate}; any other failure a
  * {@link PostgresStoreException}.
  *
  * <p>Deletes leave a tombstone in the {@code tombstones} table (see
@@ -48,8 +53,23 @@ import org.postgresql.util.ServerErrorMessage;
  * ({@link #delete}, {@link #applyDelete}, {@link #applyIfNewer}) first takes a transaction-scoped
  * advisory lock on the collection and id, so no tombstone appears between its reading and its
  * writing. {@link #insert} and {@link #replace} neither read nor write tombstones and go without
- * the lock: their race with {@link #applyIfNewer} is over the row alone, which row locks settle,
- * because {@link #applyIfNewer} writes only with statements that check the row again.
+ * the lock: their race with {@link #applyIfNewer} is over the row alone, which row locks settle.
+ *
+ * <p>{@link #applyIfNewer} sends the lock and one guarded upsert as two statements of one
+ * execute: one round trip, and one transaction (the implicit one, or the explicit one where child
+ * rows follow). It is correct because:
+ * <ul>
+ *   <li>The lock is held until that transaction ends, so the upsert commits before any delete of
+ *       the id can read or write its tombstone.</li>
+ *   <li>At READ COMMITTED each statement takes its own snapshot when it starts, so the upsert,
+ *       which starts once the lock is granted, sees every tombstone committed before: its
+ *       {@code NOT EXISTS} skips a copy at or below one. (One statement taking the lock in a
+ *       subquery would not do: its snapshot would predate the wait.)</li>
+ *   <li>{@code INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE version < EXCLUDED.version} either
+ *       inserts or updates the latest committed row, waiting for a concurrent insert, replace
+ *       or expiry sweep (none takes the lock) to finish and checking the version against its
+ *       outcome; so a copy never overwrites a row as new or newer.</li>
+ * </ul>
  */
 public final class PostgresDocumentRepository implements DocumentRepository {
 
@@ -88,10 +108,12 @@ public final class PostgresDocumentRepository implements DocumentRepository {
     private final String insertIfAbsent;
     private final String update;
     private final String updateIfVersion;
-    private final String updateIfOlder;
+    /**
+     * The tombstone lock, then the row inserted, or updated if older, unless a tombstone is as
+     * new: two statements of one execute (see the class comment).
+     */
+    private final String lockAndUpsertIfNewer;
     private final String selectVersion;
-    /** The tombstone's version and the stored version, of one snapshot. */
-    private final String selectVersions;
     private final String delete;
     private final String deleteIfVersion;
     private final String deleteIfOlder;
@@ -128,9 +150,17 @@ public final class PostgresDocumentRepository implements DocumentRepository {
         this.update = "UPDATE " + table + " SET " + version + " = ?, " + assignments + ", \"extra\" = ?::jsonb WHERE "
                 + id + " = ?";
         this.updateIfVersion = update + " AND " + version + " = ?";
-        this.updateIfOlder = update + " AND " + version + " < ?";
+        String newer = spec.fields().stream().map(field -> Columns.typedPlaceholder(field.type()))
+                .collect(Collectors.joining(", "));
+        String takeNewer = Stream.concat(Stream.of("version"), Stream.concat(fieldColumns.stream(), Stream.of("extra")))
+                .map(column -> Columns.quote(column) + " = EXCLUDED." + Columns.quote(column))
+                .collect(Collectors.joining(", "));
+        this.lockAndUpsertIfNewer = LOCK + "; INSERT INTO " + table + " (" + id + ", " + version + ", "
+                + Columns.list(fieldColumns) + ", \"extra\") SELECT ?::text, ?::bigint, " + newer + ", ?::jsonb"
+                + " WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE tombstones.collection = ? AND tombstones.id = ?"
+                + " AND tombstones.version >= ?) ON CONFLICT (" + id + ") DO UPDATE SET " + takeNewer
+                + " WHERE " + table + "." + version + " < EXCLUDED." + version;
         this.selectVersion = "SELECT " + version + " FROM " + table + " WHERE " + id + " = ?";
-        this.selectVersions = "SELECT (" + SELECT_TOMBSTONE + "), (" + selectVersion + ")";
         String deleteRow = "DELETE FROM " + table + " WHERE " + id + " = ?";
         this.delete = deleteRow + " RETURNING " + version;
         this.deleteIfVersion = deleteRow + " AND " + version + " = ? RETURNING " + version;
@@ -247,7 +277,7 @@ public final class PostgresDocumentRepository implements DocumentRepository {
 
     @Override
     public Document insert(Document document) {
-        return transaction("insert", connection -> {
+        return writing("insert", connection -> {
             if (insertRow(connection, insert, document)) {
                 return document;
             }
@@ -263,7 +293,7 @@ public final class PostgresDocumentRepository implements DocumentRepository {
             throw new DocumentException.NotAllowed(spec.name(), "replace");
         }
         boolean checked = expectedVersion != ANY_VERSION;
-        return transaction("replace", connection -> {
+        return writing("replace", connection -> {
             boolean updated = checked
                     ? updateRow(connection, updateIfVersion, document, OptionalLong.of(expectedVersion))
                     : updateRow(connection, update, document, OptionalLong.empty());
@@ -311,24 +341,27 @@ public final class PostgresDocumentRepository implements DocumentRepository {
     @Override
     public boolean applyIfNewer(Document document) {
         if (spec.isEventLog()) {
-            return transaction("applyIfNewer", connection -> insertRow(connection, insertIfAbsent, document));
+            return writing("applyIfNewer", connection -> insertRow(connection, insertIfAbsent, document));
         }
-        return transaction("applyIfNewer", connection -> {
-            lock(connection, document.id());
-            while (true) {
-                Versions known = versions(connection, document.id());
-                if (known.cover(document.version())) {
-                    return false;
-                }
-                boolean written = known.stored().isEmpty() ? insertRow(connection, insertIfAbsent, document)
-                        : updateRow(connection, updateIfOlder, document, OptionalLong.of(document.version()));
-                if (written) {
-                    return true;
-                }
-                // The row changed between the read and the write: an insert, replace or expiry sweep
-                // (none takes the lock) committed meanwhile. Read again: each statement sees the
-                // latest commits.
+        return writing("applyIfNewer", connection -> {
+            int written;
+            try (PreparedStatement statement = connection.prepareStatement(lockAndUpsertIfNewer)) {
+                statement.setString(1, spec.name());
+                statement.setString(2, document.id());
+                statement.setString(3, document.id());
+                int next = bindContent(statement, 4, document);
+                statement.setString(next++, spec.name());
+                statement.setString(next++, document.id());
+                statement.setLong(next, document.version());
+                statement.execute();
+                // The first result is the lock's row; the second, the upsert's count.
+                statement.getMoreResults();
+                written = statement.getUpdateCount();
             }
+            if (written > 0 && children != null) {
+                children.replace(connection, document.id(), children.elementsOf(document));
+            }
+            return written > 0;
         });
     }
 
@@ -497,18 +530,6 @@ public final class PostgresDocumentRepository implements DocumentRepository {
         }
     }
 
-    private Versions versions(Connection connection, String id) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(selectVersions)) {
-            statement.setString(1, spec.name());
-            statement.setString(2, id);
-            statement.setString(3, id);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return new Versions(nullableLong(row, 1), nullableLong(row, 2));
-            }
-        }
-    }
-
     /** Records a tombstone at {@code version} unless one as high is there; returns whether it did. */
     private boolean raiseTombstone(Connection connection, String id, long version) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(RAISE_TOMBSTONE)) {
@@ -517,11 +538,6 @@ public final class PostgresDocumentRepository implements DocumentRepository {
             statement.setLong(3, version);
             return statement.executeUpdate() > 0;
         }
-    }
-
-    private static OptionalLong nullableLong(ResultSet row, int index) throws SQLException {
-        long value = row.getLong(index);
-        return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
     /** The documents {@code sql} selects, without their child elements. */
@@ -573,6 +589,22 @@ public final class PostgresDocumentRepository implements DocumentRepository {
         }
     }
 
+    /**
+     * Runs a write: in auto-commit where the collection has no child table and the write is
+     * therefore one execute (see the class comment), else in a transaction.
+     */
+    private <T> T writing(String operation, Work<T> work) {
+        if (children != null) {
+            return transaction(operation, work);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw failure(operation, e);
+        }
+    }
+
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
     private <T> T transaction(String operation, Work<T> work) {
         // Connection pools restore auto-commit when the connection is returned.
@@ -612,16 +644,6 @@ public final class PostgresDocumentRepository implements DocumentRepository {
     private static String constraintOf(SQLException error) {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         return server == null ? null : server.getConstraint();
-    }
-
-    /** What this store knows of one id: the version it was deleted at, and the version it holds. */
-    private record Versions(OptionalLong tombstone, OptionalLong stored) {
-
-        /** Whether a write or delete at {@code version} or later is here: one at {@code version} is late. */
-        boolean cover(long version) {
-            return tombstone.isPresent() && tombstone.getAsLong() >= version
-                    || stored.isPresent() && stored.getAsLong() >= version;
-        }
     }
 
     /** Work on a connection. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -42,6 +43,8 @@ class PostgresSecondaryWriteRaceTest {
 
     private static final int WRITERS = 8;
     private static final int ROUNDS = 15;
+    /** The lock the repository takes on one id, given "collection:id". */
+    private static final String LOCK_ID = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
     private static final SampleDocuments SAMPLES = new SampleDocuments(42L);
     private static HikariDataSource dataSource;
@@ -114,28 +117,30 @@ class PostgresSecondaryWriteRaceTest {
     /**
      * Where no version is stored yet, no row lock orders the delete and the copies: only the
      * advisory lock keeps a copy from going in between the tombstone's reading and its writing.
+     * Prompts copy in auto-commit, conversations in a transaction with their messages.
      */
-    @ParameterizedTest(name = "first version stored before: {0}")
-    @ValueSource(booleans = {true, false})
-    void shouldEndDeletedWithATombstoneWhenTheNewestVersionIsADeleteRacingOlderWrites(boolean storedBefore)
-            throws Exception {
+    @ParameterizedTest(name = "{0}, first version stored before: {1}")
+    @CsvSource({"prompts, true", "prompts, false", "conversations, true", "conversations, false"})
+    void shouldEndDeletedWithATombstoneWhenTheNewestVersionIsADeleteRacingOlderWrites(String collection,
+            boolean storedBefore) throws Exception {
+        DocumentRepository repository = repository(collection);
         for (int round = 0; round < ROUNDS; round++) {
-            String id = SAMPLES.next(Collections.CONVERSATIONS).id();
+            String id = SAMPLES.next(repository.spec()).id();
             List<Callable<Boolean>> writes = new ArrayList<>();
             for (int version = 1; version < WRITERS; version++) {
-                Document copy = SAMPLES.next(Collections.CONVERSATIONS).withId(id).withVersion(version);
+                Document copy = SAMPLES.next(repository.spec()).withId(id).withVersion(version);
                 if (version == 1 && storedBefore) {
-                    conversations.insert(copy);
+                    repository.insert(copy);
                 } else {
-                    writes.add(() -> conversations.applyIfNewer(copy));
+                    writes.add(() -> repository.applyIfNewer(copy));
                 }
             }
-            writes.add(() -> conversations.applyDelete(id, WRITERS));
+            writes.add(() -> repository.applyDelete(id, WRITERS));
 
             List<Boolean> applied = releaseAtOnce(writes, new Random(round));
 
             assertTrue(applied.get(applied.size() - 1), "round " + round + ": the delete changed nothing");
-            assertDeletedAt(conversations, id, WRITERS);
+            assertDeletedAt(repository, id, WRITERS);
         }
     }
 
@@ -158,21 +163,24 @@ class PostgresSecondaryWriteRaceTest {
         }
     }
 
-    @Test
-    void shouldNeverKeepADocumentAtOrBelowItsTombstoneWhenPrimaryDeletesRaceCopies() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"prompts", "conversations"})
+    void shouldNeverKeepADocumentAtOrBelowItsTombstoneWhenPrimaryDeletesRaceCopies(String collection)
+            throws Exception {
+        DocumentRepository repository = repository(collection);
         for (int round = 0; round < ROUNDS; round++) {
-            Document original = conversations.insert(SAMPLES.next(Collections.CONVERSATIONS));
+            Document original = repository.insert(SAMPLES.next(repository.spec()));
             List<Callable<Boolean>> writes = new ArrayList<>();
             for (int version = 2; version < WRITERS; version++) {
-                Document copy = SAMPLES.next(Collections.CONVERSATIONS).withId(original.id()).withVersion(version);
-                writes.add(() -> conversations.applyIfNewer(copy));
+                Document copy = SAMPLES.next(repository.spec()).withId(original.id()).withVersion(version);
+                writes.add(() -> repository.applyIfNewer(copy));
             }
-            writes.add(() -> conversations.delete(original.id(), DocumentRepository.ANY_VERSION));
+            writes.add(() -> repository.delete(original.id(), DocumentRepository.ANY_VERSION));
 
             releaseAtOnce(writes, new Random(round));
 
-            Optional<Document> stored = conversations.get(original.id());
-            OptionalLong tombstone = conversations.tombstone(original.id());
+            Optional<Document> stored = repository.get(original.id());
+            OptionalLong tombstone = repository.tombstone(original.id());
             assertTrue(tombstone.isPresent(), "round " + round + ": the delete left no tombstone");
             assertTrue(stored.isEmpty() || stored.get().version() > tombstone.getAsLong(),
                     "round " + round + ": version " + stored.map(Document::version) + " kept at tombstone " + tombstone);
@@ -223,6 +231,72 @@ class PostgresSecondaryWriteRaceTest {
         assertEquals(Optional.of(copy), prompts.get(copy.id()));
     }
 
+    /**
+     * The copy's write must see a tombstone committed while the copy waited for the id's lock: a
+     * write whose snapshot predated the wait would bring the deleted document back.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"prompts", "conversations"})
+    void shouldNotBringADocumentBackWhenItsCopyWaitsForADeleteThatCommitsMeanwhile(String collection)
+            throws Exception {
+        DocumentRepository repository = repository(collection);
+        Document stored = repository.insert(SAMPLES.next(repository.spec()).withVersion(3));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Connection delete = dataSource.getConnection()) {
+            delete.setAutoCommit(false);
+            // What delete does, held open: the id's lock, the row gone, a tombstone one version on.
+            execute(delete, LOCK_ID, collection + ":" + stored.id());
+            execute(delete, "DELETE FROM " + collection + " WHERE id = ?", stored.id());
+            execute(delete, "INSERT INTO tombstones (collection, id, version) VALUES (?, ?, 4)", collection,
+                    stored.id());
+            Future<Boolean> applied = thread.submit(() -> repository.applyIfNewer(stored.withVersion(4)));
+            awaitWaitingForALock();
+
+            delete.commit();
+
+            assertFalse(applied.get(10, TimeUnit.SECONDS));
+        } finally {
+            thread.shutdownNow();
+        }
+        assertDeletedAt(repository, stored.id(), 4);
+    }
+
+    /**
+     * The id's lock and the copy's write go to the server together; the lock must last until the
+     * write commits, or a delete could run in between and be undone by the write.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"prompts", "conversations"})
+    void shouldHoldTheIdsLockUntilTheCopyCommitsWhenTheCopyWaitsForTheRow(String collection) throws Exception {
+        DocumentRepository repository = repository(collection);
+        Document stored = repository.insert(SAMPLES.next(repository.spec()).withVersion(4));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        long lockedWhileWaiting;
+        try (Connection replace = dataSource.getConnection()) {
+            replace.setAutoCommit(false);
+            execute(replace, "UPDATE " + collection + " SET version = 6 WHERE id = ?", stored.id());
+            Future<Boolean> applied = thread.submit(() -> repository.applyIfNewer(stored.withVersion(5)));
+            awaitWaitingForALock();
+            lockedWhileWaiting = advisoryLocksHeldBySessionsWaitingForALock();
+
+            replace.commit();
+
+            assertFalse(applied.get(10, TimeUnit.SECONDS));
+        } finally {
+            thread.shutdownNow();
+        }
+        assertEquals(1, lockedWhileWaiting, "the copy waiting for the row no longer holds the id's lock");
+        assertEquals(6, repository.get(stored.id()).orElseThrow().version());
+    }
+
+    private static DocumentRepository repository(String collection) {
+        return switch (collection) {
+            case "prompts" -> prompts;
+            case "conversations" -> conversations;
+            default -> throw new IllegalArgumentException("no repository of " + collection + " in this test");
+        };
+    }
+
     private static void assertDeletedAt(DocumentRepository repository, String id, long version) {
         assertEquals(Optional.empty(), repository.get(id), id + " is stored");
         assertEquals(OptionalLong.of(version), repository.tombstone(id), id + ": tombstone");
@@ -262,7 +336,18 @@ class PostgresSecondaryWriteRaceTest {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setString(i + 1, parameters[i]);
             }
-            statement.executeUpdate();
+            statement.execute();
+        }
+    }
+
+    private static long advisoryLocksHeldBySessionsWaitingForALock() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM pg_locks l"
+                        + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = current_database()"
+                        + " AND a.wait_event_type = 'Lock' AND l.locktype = 'advisory' AND l.granted");
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
         }
     }
 
