@@ -3,6 +3,7 @@ package dev.cutover;
 import dev.cutover.cli.DemoCommand;
 import dev.cutover.cli.MigrateCommand;
 import dev.cutover.cli.ServeCommand;
+import dev.cutover.cli.VerifyCommand;
 import dev.cutover.config.Settings;
 import dev.cutover.service.Version;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Cutover.VersionProvider.class,
         description = "Moves an application's user data from MongoDB to PostgreSQL without downtime.",
-        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, VerifyCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Configuration comes from environment variables; see docs/configuration.md."})
 public final class Cutover implements Runnable {
