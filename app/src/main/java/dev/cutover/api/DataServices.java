@@ -2,6 +2,7 @@ package dev.cutover.api;
 
 import com.mongodb.client.MongoDatabase;
 import dev.cutover.collections.Collections;
+import dev.cutover.config.Settings;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.DocumentException;
 import dev.cutover.document.DocumentRepository;
@@ -24,6 +25,8 @@ import dev.cutover.state.CollectionStatusSource;
 import dev.cutover.state.MigrationStateStore;
 import dev.cutover.verify.DriftFigures;
 import dev.cutover.verify.DriftReports;
+import dev.cutover.verify.Reconciler;
+import dev.cutover.verify.Sleeper;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
@@ -49,8 +52,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The service of each collection, over a {@link DualWriteRouter} that follows the collection's
  * stage from the {@link MigrationStateStore}; the guards, repair queues and the repair worker
- * that go with them; and the drift figures every replica reads back from the stored comparisons.
- * Built at start-up, so repairs run whether or not requests come.
+ * that go with them; and the scheduled reconciler comparing the stores, with the drift figures
+ * every replica reads back. Built at start-up, so repairs and reconciles run whether or not
+ * requests come, on threads of their own.
  */
 @Context
 public final class DataServices implements CollectionStatusSource, ChangeGuard {
@@ -64,6 +68,8 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
     private final Map<Store, StoreGuard> guards = new EnumMap<>(Store.class);
     private final RepairWorker worker;
     private final DriftFigures drift;
+    /** Null when MongoDB is not configured or RECONCILE_INTERVAL is 0. */
+    private final Reconciler reconciler;
     private final Map<Store, RepairQueue> queues = new EnumMap<>(Store.class);
     private final boolean mongoConfigured;
     private final List<MongoDocumentRepository> unpreparedMongo = new ArrayList<>();
@@ -74,7 +80,7 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
     });
 
     DataServices(@io.micronaut.core.annotation.Nullable MongoDatabase mongo, DataSource dataSource, Clock clock,
-            MeterRegistry meters, MigrationStateStore state) {
+            MeterRegistry meters, MigrationStateStore state, Settings settings) {
         this.mongoConfigured = mongo != null;
         DataSource pool = DelegatingDataSource.unwrapDataSource(dataSource);
         Map<Store, Map<String, DocumentRepository>> stores = new EnumMap<>(Store.class);
@@ -114,6 +120,15 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
         worker.start(REPAIR_INTERVAL);
         drift = new DriftFigures(new DriftReports(pool), meters);
         drift.start(DRIFT_REFRESH);
+        Duration reconcileInterval = settings.reconcileInterval();
+        if (mongoConfigured && !reconcileInterval.isZero()) {
+            reconciler = new Reconciler(Collections.ALL, stores.get(Store.MONGO), stores.get(Store.POSTGRES),
+                    state::current, pool, drift, reconcileInterval, Reconciler.OPTIONS, meters, clock,
+                    Sleeper.of(clock));
+            reconciler.start();
+        } else {
+            reconciler = null;
+        }
         preparation.scheduleWithFixedDelay(this::prepareMongo, 0, 5, TimeUnit.SECONDS);
     }
 
@@ -205,6 +220,9 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
 
     @PreDestroy
     void stop() {
+        if (reconciler != null) {
+            reconciler.close();
+        }
         drift.close();
         preparation.shutdownNow();
         worker.close();
