@@ -28,9 +28,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cutover verify}: proves the two stores hold the same documents, or shows where they differ. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Compares every document of the chosen collections between MongoDB and PostgreSQL, by id.",
-                "Ids that differ are read again after a few seconds (a write may be in flight) and reported",
-                "only if they still differ. Exits 0 when the stores agree, 8 when they differ."})
+        description = {"Compares every document of the chosen collections between MongoDB and PostgreSQL, by id. "
+                + "Ids that differ are read again after a few seconds (a write may be in flight) and reported only "
+                + "if they still differ.",
+                "Exits 0 when the stores agree, 8 when they differ. See docs/verify.md."})
 public final class VerifyCommand implements Callable<Integer> {
 
     /** Documents read from a store at a time. */
@@ -58,14 +59,14 @@ public final class VerifyCommand implements Callable<Integer> {
     private boolean json;
 
     @Option(names = "--repair",
-            description = {"Copy every drifting id from the collection's source of truth to the other store",
-                    "(deleting it there when the source of truth no longer holds it), then verify those collections again."})
+            description = "Copy every drifting id from the collection's source of truth to the other store (deleting "
+                    + "it there when the source of truth no longer holds it), then verify those collections again.")
     private boolean repair;
 
     // Above the 2 s in which a secondary write lands or is queued for repair.
     @Option(names = "--recheck-delay", paramLabel = "SECONDS", defaultValue = "3",
-            description = {"Wait this long before reading a drifting id again, so that a write in flight lands first",
-                    "(default: ${DEFAULT-VALUE}; 0 to " + MAX_RECHECK_DELAY + ", fractions allowed)."})
+            description = "Wait this long before reading a drifting id again, so that a write in flight lands first "
+                    + "(default: ${DEFAULT-VALUE}; 0 to " + MAX_RECHECK_DELAY + ", fractions allowed).")
     private double recheckDelay;
 
     private final Clock clock = Clock.systemUTC();
@@ -105,7 +106,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, Verification.Result result) {
         List<Verification.CollectionResult> collections = result.collections();
-        out.println("Compared " + collections.size() + " collection(s) in " + VerifyOutput.seconds(result.elapsed())
+        out.println("Compared " + collections.size() + " collection(s) in " + VerifyOutput.secondsText(result.elapsed())
                 + " s" + (repair ? ", repairing what drifted:" : ":"));
         out.println();
         VerifyOutput.table(out, collections, Verification.CollectionResult::first);
@@ -139,7 +140,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private void printJson(PrintWriter out, Verification.Result result) {
         try {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(VerifyOutput.json(result, show)));
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(VerifyOutput.json(result, show, repair)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("verify's report did not serialize", e);
         }

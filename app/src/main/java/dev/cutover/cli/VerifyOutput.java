@@ -12,6 +12,7 @@ import dev.cutover.verify.Verification;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -34,7 +35,7 @@ final class VerifyOutput {
             CollectionReport report = pass.apply(result);
             out.printf(ROW, report.collection(), result.stage(), report.mongo(), report.postgres(),
                     report.count(Drift.MISSING_IN_POSTGRES), report.count(Drift.MISSING_IN_MONGO),
-                    report.count(Drift.DIFFERS), report.inFlight(), seconds(report.elapsed()));
+                    report.count(Drift.DIFFERS), report.inFlight(), secondsText(report.elapsed()));
         }
     }
 
@@ -45,8 +46,10 @@ final class VerifyOutput {
                 continue;
             }
             out.println();
-            out.println(report.collection() + ": " + report.drifted() + " id(s) drifting; the first " + show
-                    + " of each kind:");
+            boolean cut = java.util.Arrays.stream(Drift.values())
+                    .anyMatch(kind -> report.count(kind) > report.samples().get(kind).size());
+            out.println(report.collection() + ": " + report.drifted() + " id(s) drifting"
+                    + (cut ? "; the first " + show + " of each kind:" : ":"));
             for (Drift kind : Drift.values()) {
                 for (Finding finding : report.samples().get(kind)) {
                     out.println("  " + finding.id() + "  " + kind.label().replace('_', ' '));
@@ -71,12 +74,12 @@ final class VerifyOutput {
     }
 
     /** The whole run as one JSON document. */
-    static ObjectNode json(Verification.Result result, int show) {
+    static ObjectNode json(Verification.Result result, int show, boolean repair) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("agree", result.agrees());
+        body.put("repair", repair);
         body.put("seconds", seconds(result.elapsed()));
         ArrayNode collections = body.putArray("collections");
-        boolean repaired = false;
         for (Verification.CollectionResult collection : result.collections()) {
             ObjectNode item = collections.addObject();
             item.put("name", collection.spec().name());
@@ -85,20 +88,18 @@ final class VerifyOutput {
             item.put("agree", collection.latest().agrees());
             item.set("compared", report(collection.first(), show));
             if (collection.repair().isPresent()) {
-                repaired = true;
-                Verification.Repair repair = collection.repair().get();
+                Verification.Repair done = collection.repair().get();
                 ObjectNode node = item.putObject("repair");
-                node.put("from", repair.from().label());
-                node.put("repaired", repair.repaired());
-                node.put("unchanged", repair.unchanged());
-                node.put("failed", repair.failed());
-                node.put("skipped", repair.skipped().orElse(null));
+                node.put("from", done.from().label());
+                node.put("repaired", done.repaired());
+                node.put("unchanged", done.unchanged());
+                node.put("failed", done.failed());
+                node.put("skipped", done.skipped().orElse(null));
             }
             if (collection.after().isPresent()) {
                 item.set("after_repair", report(collection.after().get(), show));
             }
         }
-        body.put("repaired", repaired);
         return body;
     }
 
@@ -145,5 +146,9 @@ final class VerifyOutput {
 
     static double seconds(Duration elapsed) {
         return Math.round(elapsed.toMillis() / 10.0) / 100.0;
+    }
+
+    static String secondsText(Duration elapsed) {
+        return String.format(Locale.ROOT, "%.2f", elapsed.toMillis() / 1000.0);
     }
 }

@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,7 +67,14 @@ class VerifyCommandTest {
         mongo.drop();
     }
 
+    /** Runs verify with a short re-check delay: nothing writes while it runs, unless a test says so. */
     private Run verify(Map<String, String> variables, String... args) {
+        List<String> arguments = new ArrayList<>(List.of("verify", "--recheck-delay", "0.2"));
+        arguments.addAll(List.of(args));
+        return command(variables, arguments);
+    }
+
+    private Run command(Map<String, String> variables, List<String> arguments) {
         Map<String, String> environment = new HashMap<>(variables);
         environment.put("POSTGRES_URI", TestStores.rawUri(database));
         environment.put("MONGO_URI", TestStores.mongo());
@@ -78,8 +84,6 @@ class VerifyCommandTest {
         CommandLine commandLine = Cutover.commandLine(environment);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
-        List<String> arguments = new ArrayList<>(List.of("verify", "--recheck-delay", "0.2"));
-        arguments.addAll(List.of(args));
         int exitCode = commandLine.execute(arguments.toArray(String[]::new));
         return new Run(exitCode, out.toString(), err.toString());
     }
@@ -175,7 +179,7 @@ class VerifyCommandTest {
         assertEquals("draft", differing.path("differences").path(1).path("mongo").asText());
         assertEquals("final", differing.path("differences").path(1).path("postgres").asText());
         assertFalse(prompts.path("first").path("missing_in_postgres").path(0).path("differences").path(0).has("postgres"));
-        assertFalse(body.path("repaired").booleanValue());
+        assertFalse(body.path("repair").booleanValue());
     }
 
     @Test
@@ -236,6 +240,21 @@ class VerifyCommandTest {
         assertTrue(run.err().startsWith("unknown collection chats in --tables; valid names: users, prompts, user_tools,"),
                 run.err());
         assertTrue(run.err().contains("Usage: cutover verify"), run.err());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "--show=-1 | --show must be 0 or more, but was -1",
+            "--recheck-delay=601 | --recheck-delay must be between 0 and 600 seconds, but was 601.0",
+            "--all --tables=users | --tables and --all exclude each other: give one"})
+    void shouldRefuseAnOptionOutOfRangeNamingIt(String options, String message) {
+        List<String> arguments = new ArrayList<>(List.of("verify"));
+        arguments.addAll(List.of(options.split(" ")));
+
+        Run run = command(Map.of(), arguments);
+
+        assertEquals(ExitCode.USAGE.code(), run.exitCode());
+        assertTrue(run.err().startsWith(message), run.err());
     }
 
     @Test
