@@ -75,10 +75,11 @@ class VerifyCommandTest {
     }
 
     private Run command(Map<String, String> variables, List<String> arguments) {
-        Map<String, String> environment = new HashMap<>(variables);
+        Map<String, String> environment = new HashMap<>();
         environment.put("POSTGRES_URI", TestStores.rawUri(database));
         environment.put("MONGO_URI", TestStores.mongo());
         environment.put("MONGO_DB_NAME", mongoName);
+        environment.putAll(variables);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = Cutover.commandLine(environment);
@@ -258,9 +259,19 @@ class VerifyCommandTest {
     }
 
     @Test
+    void shouldExitWithTheMongoCodeAndTheFixWhenMongoCannotBeReached() {
+        Run run = verify(Map.of("MONGO_URI", "mongodb://127.0.0.1:1", "MONGO_TIMEOUT", "300ms"), "--tables", "prompts");
+
+        assertEquals(ExitCode.MONGO.code(), run.exitCode(), run.out());
+        assertTrue(run.err().startsWith("cutover: MongoDB failed to scan documents in collection 'prompts' (error code "),
+                run.err());
+        assertTrue(run.err().contains("Fix: check that MongoDB at MONGO_URI is reachable and healthy"), run.err());
+    }
+
+    @Test
     void shouldNotReportIdsWrittenToBothStoresWhileVerifyRuns() throws Exception {
         List<Document> existing = new ArrayList<>();
-        for (int i = 0; i < 1500; i++) {
+        for (int i = 0; i < 800; i++) {
             existing.add(both(Collections.PROMPTS, samples.next(Collections.PROMPTS)));
         }
         DocumentRepository mongoPrompts = onMongo(Collections.PROMPTS);
