@@ -3,8 +3,10 @@ package dev.cutover.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.Cutover;
+import dev.cutover.CutoverException;
 import dev.cutover.ExitCode;
 import dev.cutover.config.Settings;
+import dev.cutover.document.postgres.PostgresStoreException;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.flags.MigrationState;
 import dev.cutover.stores.CommandStores;
@@ -89,18 +91,28 @@ public final class VerifyCommand implements Callable<Integer> {
             Verification verification = new Verification(stores::mongo, stores::postgres,
                     new StoreComparison.Options(BATCH_SIZE, Duration.ofMillis(Math.round(recheckDelay * 1000)), show,
                             RECHECK_THREADS), clock, Sleeper.of(clock));
-            Verification.Result result = verification.run(collections, state, repair, collection -> { });
-            DriftReports reports = new DriftReports(stores.postgresPool());
-            for (Verification.CollectionResult collection : result.collections()) {
-                reports.record(DriftReports.Source.VERIFY, collection.latest(), clock.instant());
-            }
+            Verification.Result result = verification.run(collections, state, repair);
             if (json) {
                 printJson(out, result);
             } else {
                 print(out, result);
             }
             out.flush();
+            record(new DriftReports(stores.postgresPool()), result);
             return result.agrees() ? ExitCode.OK.code() : ExitCode.DRIFT.code();
+        }
+    }
+
+    /** Stores each collection's latest comparison, for every replica's status page. */
+    private void record(DriftReports reports, Verification.Result result) {
+        try {
+            for (Verification.CollectionResult collection : result.collections()) {
+                reports.record(DriftReports.Source.VERIFY, collection.latest(), clock.instant());
+            }
+        } catch (PostgresStoreException e) {
+            throw new CutoverException(ExitCode.POSTGRES, "the comparison finished, but its result could not be "
+                    + "stored: " + e.getMessage() + ". Fix: check that PostgreSQL is up and that the role may write "
+                    + "the drift_reports table, then run verify again.", e);
         }
     }
 

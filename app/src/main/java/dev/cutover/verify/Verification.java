@@ -91,11 +91,9 @@ public final class Verification {
     /**
      * Compares, and repairs if {@code repair}, each collection at its stage in {@code state}.
      *
-     * @param progress told of each collection's result as soon as it is known
      * @throws CutoverException with the exit code of the store that failed
      */
-    public Result run(List<CollectionSpec> specs, MigrationState state, boolean repair,
-            Consumer<CollectionResult> progress) {
+    public Result run(List<CollectionSpec> specs, MigrationState state, boolean repair) {
         long started = System.nanoTime();
         List<CollectionResult> results = new ArrayList<>();
         for (CollectionSpec spec : specs) {
@@ -118,9 +116,7 @@ public final class Verification {
                     after = Optional.of(compare(spec, onMongo, onPostgres, finding -> { }));
                 }
             }
-            CollectionResult result = new CollectionResult(spec, stage, first, repaired, after);
-            progress.accept(result);
-            results.add(result);
+            results.add(new CollectionResult(spec, stage, first, repaired, after));
         }
         return new Result(results, Duration.ofNanos(System.nanoTime() - started));
     }

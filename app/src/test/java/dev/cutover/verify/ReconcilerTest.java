@@ -20,10 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** The scheduled reconciler on real stores: its rounds, the stored results, the gauges, one replica at a time. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReconcilerTest {
 
     private static final Duration INTERVAL = Duration.ofMinutes(10);
@@ -36,10 +40,22 @@ class ReconcilerTest {
 
     private final VerifyStores stores = new VerifyStores();
     private final SampleDocuments samples = new SampleDocuments(3);
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
-    private final AtomicReference<MigrationState> state = new AtomicReference<>(DUAL_WRITE_PHASE_1);
+    private MutableClock clock;
+    private AtomicReference<MigrationState> state;
+
+    @BeforeEach
+    void start() {
+        clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+        state = new AtomicReference<>(DUAL_WRITE_PHASE_1);
+    }
 
     @AfterEach
+    void emptyStores() {
+        stores.mongoDatabase.drop();
+        stores.sql("TRUNCATE users, prompts, agents, drift_reports");
+    }
+
+    @AfterAll
     void close() {
         stores.close();
     }
@@ -115,7 +131,8 @@ class ReconcilerTest {
     void shouldCountAFailedCollectionAndStillReconcileTheOthers() {
         Document user = stores.both(Collections.USERS, samples.next(Collections.USERS));
         Map<String, DocumentRepository> postgres = new LinkedHashMap<>();
-        com.zaxxer.hikari.HikariDataSource closed = dev.cutover.TestStores.migratedPool(1);
+        // A pool closed by its owner: every statement on prompts fails, as on a store gone away.
+        com.zaxxer.hikari.HikariDataSource closed = new com.zaxxer.hikari.HikariDataSource();
         closed.close();
         postgres.put("users", stores.postgres(Collections.USERS));
         postgres.put("prompts", new dev.cutover.document.postgres.PostgresDocumentRepository(Collections.PROMPTS, closed));

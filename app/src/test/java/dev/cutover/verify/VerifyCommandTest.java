@@ -33,11 +33,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
 
-/** {@code cutover verify} as an operator runs it, on real stores. */
+/** {@code cutover verify} as an operator runs it, on real stores: one database for the class, emptied after each test. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VerifyCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,9 +65,16 @@ class VerifyCommandTest {
     }
 
     @AfterEach
+    void emptyStores() {
+        mongo.drop();
+        TestStores.admin(database.database(), "TRUNCATE " + String.join(", ",
+                Collections.ALL.stream().map(CollectionSpec::name).toList())
+                + ", tombstones, drift_reports, flag_state CASCADE");
+    }
+
+    @AfterAll
     void close() {
         pool.close();
-        mongo.drop();
     }
 
     /** Runs verify with a short re-check delay: nothing writes while it runs, unless a test says so. */
