@@ -4,6 +4,7 @@ import dev.cutover.cli.BackfillCommand;
 import dev.cutover.cli.DemoCommand;
 import dev.cutover.cli.MigrateCommand;
 import dev.cutover.cli.ServeCommand;
+import dev.cutover.cli.VerifyCommand;
 import dev.cutover.config.Settings;
 import dev.cutover.service.Version;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         versionProvider = Cutover.VersionProvider.class,
         description = "Moves an application's user data from MongoDB to PostgreSQL without downtime.",
         subcommands = {ServeCommand.class, DemoCommand.class, MigrateCommand.class, BackfillCommand.class,
-                CommandLine.HelpCommand.class},
+                VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Configuration comes from environment variables; see docs/configuration.md."})
 public final class Cutover implements Runnable {
 

@@ -15,6 +15,7 @@ import dev.cutover.state.StateSnapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The JSON of the admin API's answers. Field names are snake_case, as in the data API. */
 final class AdminViews {
@@ -84,16 +85,30 @@ final class AdminViews {
             } else {
                 item.putNull("repair_queue_depth");
             }
-            if (status.lastDrift().isPresent()) {
-                ObjectNode drift = item.putObject("last_drift");
-                drift.put("at", status.lastDrift().get().at().toString());
-                drift.put("id", status.lastDrift().get().id());
-                drift.put("detail", status.lastDrift().get().detail());
-            } else {
-                item.putNull("last_drift");
-            }
+            check(item, "last_drift", status.lastDrift());
+            check(item, "last_verify", status.lastVerify());
         }
         return body;
+    }
+
+    /** A comparison of the stores under {@code name}, or null when there is none. */
+    private static void check(ObjectNode item, String name, Optional<CollectionStatusSource.DriftCheck> found) {
+        if (found.isEmpty()) {
+            item.putNull(name);
+            return;
+        }
+        CollectionStatusSource.DriftCheck check = found.get();
+        ObjectNode node = item.putObject(name);
+        node.put("checked_at", check.checkedAt().toString());
+        node.put("seconds", check.took().toMillis() / 1000.0);
+        node.put("agree", check.agrees());
+        node.put("mongo", check.mongo());
+        node.put("postgres", check.postgres());
+        node.put("missing_in_postgres", check.missingInPostgres());
+        node.put("missing_in_mongo", check.missingInMongo());
+        node.put("differing", check.differing());
+        ArrayNode ids = node.putArray("sample_ids");
+        check.sampleIds().forEach(ids::add);
     }
 
     private static void freshness(ObjectNode body, Freshness freshness, Instant now) {

@@ -2,6 +2,7 @@ package dev.cutover.api;
 
 import com.mongodb.client.MongoDatabase;
 import dev.cutover.collections.Collections;
+import dev.cutover.config.Settings;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.DocumentException;
 import dev.cutover.document.DocumentRepository;
@@ -22,6 +23,10 @@ import dev.cutover.flags.Stage;
 import dev.cutover.state.ChangeGuard;
 import dev.cutover.state.CollectionStatusSource;
 import dev.cutover.state.MigrationStateStore;
+import dev.cutover.verify.DriftFigures;
+import dev.cutover.verify.DriftReports;
+import dev.cutover.verify.Reconciler;
+import dev.cutover.verify.Sleeper;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
@@ -47,17 +52,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The service of each collection, over a {@link DualWriteRouter} that follows the collection's
  * stage from the {@link MigrationStateStore}; the guards, repair queues and the repair worker
- * that go with them. Built at start-up, so repairs run whether or not requests come.
+ * that go with them; and the scheduled reconciler comparing the stores, with the drift figures
+ * every replica reads back. Built at start-up, so repairs and reconciles run whether or not
+ * requests come, on threads of their own.
  */
 @Context
 public final class DataServices implements CollectionStatusSource, ChangeGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataServices.class);
     private static final Duration REPAIR_INTERVAL = Duration.ofMillis(500);
+    /** How often each replica reads the stored comparisons for its status page and gauges. */
+    private static final Duration DRIFT_REFRESH = Duration.ofSeconds(5);
 
     private final Map<String, DocumentService> services = new LinkedHashMap<>();
     private final Map<Store, StoreGuard> guards = new EnumMap<>(Store.class);
     private final RepairWorker worker;
+    private final DriftFigures drift;
+    /** Null when MongoDB is not configured or RECONCILE_INTERVAL is 0. */
+    private final Reconciler reconciler;
     private final Map<Store, RepairQueue> queues = new EnumMap<>(Store.class);
     private final boolean mongoConfigured;
     private final List<MongoDocumentRepository> unpreparedMongo = new ArrayList<>();
@@ -68,7 +80,7 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
     });
 
     DataServices(@io.micronaut.core.annotation.Nullable MongoDatabase mongo, DataSource dataSource, Clock clock,
-            MeterRegistry meters, MigrationStateStore state) {
+            MeterRegistry meters, MigrationStateStore state, Settings settings) {
         this.mongoConfigured = mongo != null;
         DataSource pool = DelegatingDataSource.unwrapDataSource(dataSource);
         Map<Store, Map<String, DocumentRepository>> stores = new EnumMap<>(Store.class);
@@ -106,6 +118,17 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
         }
         worker = new RepairWorker(specs, stores, queues, meters, clock);
         worker.start(REPAIR_INTERVAL);
+        drift = new DriftFigures(new DriftReports(pool), meters);
+        drift.start(DRIFT_REFRESH);
+        Duration reconcileInterval = settings.reconcileInterval();
+        if (mongoConfigured && !reconcileInterval.isZero()) {
+            reconciler = new Reconciler(Collections.ALL, stores.get(Store.MONGO), stores.get(Store.POSTGRES),
+                    state::current, pool, drift, reconcileInterval, Reconciler.OPTIONS, meters, clock,
+                    Sleeper.of(clock));
+            reconciler.start();
+        } else {
+            reconciler = null;
+        }
         preparation.scheduleWithFixedDelay(this::prepareMongo, 0, 5, TimeUnit.SECONDS);
     }
 
@@ -129,19 +152,23 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
 
     /**
      * A collection's ids waiting for repair, in both stores' queues (an id is queued in the store
-     * that was the source of truth when its copy failed); unknown while a store cannot be asked.
+     * that was the source of truth when its copy failed), unknown while a store cannot be asked;
+     * and the latest comparisons of its stores, as this replica last read them.
      */
     @Override
     public CollectionStatus statusOf(CollectionSpec collection) {
+        java.util.OptionalLong depth;
         try {
-            long depth = 0;
+            long waiting = 0;
             for (RepairQueue queue : queues.values()) {
-                depth += queue.depth(collection.name());
+                waiting += queue.depth(collection.name());
             }
-            return new CollectionStatus(java.util.OptionalLong.of(depth), java.util.Optional.empty());
+            depth = java.util.OptionalLong.of(waiting);
         } catch (RuntimeException e) {
-            return CollectionStatus.UNKNOWN;
+            depth = java.util.OptionalLong.empty();
         }
+        return new CollectionStatus(depth, drift.latest(collection.name(), DriftReports.Source.RECONCILER),
+                drift.latest(collection.name(), DriftReports.Source.VERIFY));
     }
 
     /**
@@ -193,6 +220,10 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
 
     @PreDestroy
     void stop() {
+        if (reconciler != null) {
+            reconciler.close();
+        }
+        drift.close();
         preparation.shutdownNow();
         worker.close();
         guards.values().forEach(StoreGuard::close);

@@ -52,9 +52,23 @@ final class EnvironmentReader {
         }).orElse(defaultValue);
     }
 
-    /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 5m}. */
+    /**
+     * A duration written as a number and a unit ({@code 500ms}, {@code 30s}, {@code 5m}) or in
+     * ISO-8601 ({@code PT10M}); never negative.
+     */
     Duration duration(String name, Duration defaultValue) {
         return text(name).map(value -> parseDuration(name, value)).orElse(defaultValue);
+    }
+
+    /** How often something runs: a duration of at least {@code minimum}, or 0 for never. */
+    Duration interval(String name, Duration defaultValue, Duration minimum) {
+        return text(name).map(value -> {
+            Duration interval = parseDuration(name, value);
+            if (!interval.isZero() && interval.compareTo(minimum) < 0) {
+                throw invalid(name, "must be 0 (off) or at least " + minimum.toSeconds() + "s", value);
+            }
+            return interval;
+        }).orElse(defaultValue);
     }
 
     <T extends Enum<T>> T choice(String name, Class<T> type, T defaultValue) {
@@ -83,10 +97,23 @@ final class EnvironmentReader {
         if (value.equals("0")) {
             return Duration.ZERO;
         }
+        String expectation = "must be 0, a whole number followed by ms, s, m or h (for example 30s), "
+                + "or an ISO-8601 duration (for example PT30S)";
+        if (value.toUpperCase(Locale.ROOT).startsWith("P")) {
+            try {
+                Duration iso = Duration.parse(value);
+                if (iso.isNegative()) {
+                    throw invalid(name, expectation, value);
+                }
+                return iso;
+            } catch (java.time.format.DateTimeParseException e) {
+                throw invalid(name, expectation, value);
+            }
+        }
         java.util.regex.Matcher matcher =
                 java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)").matcher(value.toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw invalid(name, "must be 0 or a number followed by ms, s, m or h (for example 30s)", value);
+            throw invalid(name, expectation, value);
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {

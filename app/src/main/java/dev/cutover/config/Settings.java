@@ -4,6 +4,7 @@ import dev.cutover.CutoverException;
 import dev.cutover.ExitCode;
 import dev.cutover.flags.Phase;
 import dev.cutover.postgres.PostgresUri;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param logFormat      {@code plain} or {@code json} ({@code LOG_FORMAT})
  * @param maxBodySize    the largest request body accepted, in bytes ({@code MAX_BODY_SIZE})
  * @param maxPageSize    the most documents one list page may hold ({@code MAX_PAGE_SIZE})
+ * @param reconcileInterval how often the service compares the stores ({@code RECONCILE_INTERVAL});
+ *                       zero turns the reconciler off
  */
 public record Settings(
         Optional<PostgresUri> postgresUri,
@@ -42,13 +45,15 @@ public record Settings(
         PoolSettings pools,
         LogFormat logFormat,
         int maxBodySize,
-        int maxPageSize) {
+        int maxPageSize,
+        Duration reconcileInterval) {
 
     public static final String DEFAULT_MONGO_DB_NAME = "cutover";
     public static final int DEFAULT_PORT = 8080;
     public static final Phase DEFAULT_PHASE = Phase.of(1);
     public static final int DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
     public static final int DEFAULT_MAX_PAGE_SIZE = 200;
+    public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofMinutes(10);
     /** Tokens shorter than this are refused: they could be guessed. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -81,35 +86,36 @@ public record Settings(
                 PoolSettings.from(env),
                 env.choice("LOG_FORMAT", LogFormat.class, LogFormat.PLAIN),
                 env.integer("MAX_BODY_SIZE", DEFAULT_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
-                env.integer("MAX_PAGE_SIZE", DEFAULT_MAX_PAGE_SIZE, 1, 10_000));
+                env.integer("MAX_PAGE_SIZE", DEFAULT_MAX_PAGE_SIZE, 1, 10_000),
+                env.interval("RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL, Duration.ofSeconds(1)));
     }
 
     /** The same settings pointed at the given stores (used by {@code demo} and the tests). */
     public Settings withStores(PostgresUri postgres, String mongo) {
         return new Settings(Optional.of(postgres), Optional.of(mongo), mongoDbName, autoCreateDb, autoMigrate,
                 usePostgres, readPostgres, migrationPhase, apiToken, adminToken, port, pools, logFormat,
-                maxBodySize, maxPageSize);
+                maxBodySize, maxPageSize, reconcileInterval);
     }
 
     /** The same settings with other bootstrap switches. */
     public Settings withBootstrap(boolean createDb, boolean migrate) {
         return new Settings(postgresUri, mongoUri, mongoDbName, createDb, migrate,
                 usePostgres, readPostgres, migrationPhase, apiToken, adminToken, port, pools, logFormat,
-                maxBodySize, maxPageSize);
+                maxBodySize, maxPageSize, reconcileInterval);
     }
 
     /** The same settings on another HTTP port. */
     public Settings withPort(int otherPort) {
         return new Settings(postgresUri, mongoUri, mongoDbName, autoCreateDb, autoMigrate,
                 usePostgres, readPostgres, migrationPhase, apiToken, adminToken, otherPort, pools, logFormat,
-                maxBodySize, maxPageSize);
+                maxBodySize, maxPageSize, reconcileInterval);
     }
 
     /** The same settings with these tokens (the demo generates its own). */
     public Settings withTokens(String api, String admin) {
         return new Settings(postgresUri, mongoUri, mongoDbName, autoCreateDb, autoMigrate, usePostgres, readPostgres,
                 migrationPhase, Optional.of(api), Optional.of(admin), port, pools, logFormat,
-                maxBodySize, maxPageSize);
+                maxBodySize, maxPageSize, reconcileInterval);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The store-level operations on one collection, implemented once for MongoDB and once for
@@ -39,6 +40,19 @@ public interface DocumentRepository {
 
     /** Up to {@code limit} stored documents with ids above {@code afterId} (null: from the first), by id. */
     List<Document> scan(String afterId, int limit);
+
+    /**
+     * Every stored document with an id above {@code afterId} (null: from the first), by id, as
+     * {@link #scan} gives them, read lazily about {@code batchSize} at a time: a whole collection
+     * with memory bounded by the batch. By default it pages with {@link #scan}; a store whose
+     * cursors are cheaper than repeated range queries streams instead. The stream may hold the
+     * store's cursors: close it.
+     */
+    default Stream<Document> scanAll(String afterId, int batchSize) {
+        return Stream.iterate(scan(afterId, batchSize), page -> !page.isEmpty(),
+                        page -> page.size() < batchSize ? List.of() : scan(page.get(page.size() - 1).id(), batchSize))
+                .flatMap(List::stream);
+    }
 
     /** The document holding these values of a unique key, if any. */
     Optional<Document> findByUnique(CollectionSpec.UniqueKey key, List<Object> values);

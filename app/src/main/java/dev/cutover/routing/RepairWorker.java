@@ -1,8 +1,6 @@
 package dev.cutover.routing;
 
 import dev.cutover.document.CollectionSpec;
-import dev.cutover.document.Document;
-import dev.cutover.document.DocumentException;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.flags.Store;
 import io.micrometer.core.instrument.Counter;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +22,8 @@ import org.slf4j.LoggerFactory;
  * Drains the repair queues of both stores: for each queued id, copies the current state held by
  * the store whose queue it is in (the source of truth when the write was acknowledged; a change
  * of source of truth is refused while ids wait, see {@code DataServices}) to the other store:
- * the document, or its deletion; by version when that settles it, by force when the copy holds a
- * different document at an equal or newer version. A failed repair is retried with growing
- * delay. Queues hand each entry to one replica at a time, so replicas never repeat each other.
+ * the document, or its deletion, as {@link DocumentCopier} copies. A failed repair is retried
+ * with growing delay. Queues hand each entry to one replica at a time, so replicas never repeat each other.
  */
 public final class RepairWorker implements AutoCloseable {
 
@@ -131,33 +127,13 @@ public final class RepairWorker implements AutoCloseable {
     }
 
     /** Makes the other store's copy of one id equal to {@code source}'s; returns what it did. */
-    String copy(CollectionSpec spec, String id, Store source) {
+    private String copy(CollectionSpec spec, String id, Store source) {
         Store other = source == Store.MONGO ? Store.POSTGRES : Store.MONGO;
         if (!repositories.containsKey(other)) {
-            return "unchanged";
+            return DocumentCopier.Outcome.UNCHANGED.label();
         }
-        DocumentRepository truth = repositories.get(source).get(spec.name());
-        DocumentRepository copy = repositories.get(other).get(spec.name());
-        Optional<Document> expected = truth.get(id);
-        Optional<Document> actual = copy.get(id);
-        if (expected.equals(actual)) {
-            return "unchanged";
-        }
-        if (expected.isPresent()) {
-            Document document = expected.get();
-            if (!copy.applyIfNewer(document) && !spec.isEventLog()) {
-                try {
-                    copy.replace(document, DocumentRepository.ANY_VERSION);
-                } catch (DocumentException.NotFound gone) {
-                    copy.insert(document);
-                }
-            }
-        } else if (actual.isPresent() && !spec.isEventLog()) {
-            long deletedAt = truth.tombstone(id).orElse(actual.get().version() + 1);
-            copy.delete(id, DocumentRepository.ANY_VERSION);
-            copy.applyDelete(id, Math.max(deletedAt, actual.get().version() + 1));
-        }
-        return "repaired";
+        return DocumentCopier.copy(repositories.get(source).get(spec.name()), repositories.get(other).get(spec.name()),
+                id).label();
     }
 
     private void count(CollectionSpec spec, String outcome) {

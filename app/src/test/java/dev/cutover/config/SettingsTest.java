@@ -154,7 +154,9 @@ class SettingsTest {
                 Arguments.of(name, "500ms", Duration.ofMillis(500)),
                 Arguments.of(name, "30s", Duration.ofSeconds(30)),
                 Arguments.of(name, "5m", Duration.ofMinutes(5)),
-                Arguments.of(name, "1h", Duration.ofHours(1))));
+                Arguments.of(name, "1h", Duration.ofHours(1)),
+                Arguments.of(name, "PT1M30S", Duration.ofSeconds(90)),
+                Arguments.of(name, "pt0.5s", Duration.ofMillis(500))));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -168,7 +170,7 @@ class SettingsTest {
     }
 
     static Stream<Arguments> badDurations() {
-        return DURATIONS.keySet().stream().sorted().flatMap(name -> Stream.of("30", "thirty seconds", "1d", "-5s", "s")
+        return DURATIONS.keySet().stream().sorted().flatMap(name -> Stream.of("30", "thirty seconds", "1d", "-5s", "s", "PT", "P1Y", "PT-5S", "-PT5S")
                 .map(value -> Arguments.of(name, value)));
     }
 
@@ -180,6 +182,35 @@ class SettingsTest {
         CutoverException error = configurationError(environment);
 
         assertNamesVariableAndValue(error, name, value);
+    }
+
+    @Test
+    void shouldReconcileEveryTenMinutesWhenTheIntervalIsNotSet() {
+        Map<String, String> environment = Map.of();
+
+        Settings settings = Settings.fromEnvironment(environment);
+
+        assertEquals(Duration.ofMinutes(10), settings.reconcileInterval());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, PT0S", "15m, PT15M", "PT2H, PT2H", "1s, PT1S"})
+    void shouldReadTheReconcileIntervalWhenItIsZeroOrAtLeastASecond(String value, Duration expected) {
+        Map<String, String> environment = Map.of("RECONCILE_INTERVAL", value);
+
+        Settings settings = Settings.fromEnvironment(environment);
+
+        assertEquals(expected, settings.reconcileInterval());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"500ms", "PT0.5S", "ten minutes", "-1m"})
+    void shouldRejectTheReconcileIntervalNamingItWhenItIsBelowASecondOrMalformed(String value) {
+        Map<String, String> environment = Map.of("RECONCILE_INTERVAL", value);
+
+        CutoverException error = configurationError(environment);
+
+        assertNamesVariableAndValue(error, "RECONCILE_INTERVAL", value);
     }
 
     @ParameterizedTest

@@ -247,6 +247,31 @@ public abstract class DocumentRepositoryContract {
     }
 
     @ParameterizedTest
+    @MethodSource("collections")
+    void shouldStreamWhatScanPagesInBatchesSmallerThanTheCollection(CollectionSpec spec) {
+        DocumentRepository repository = repository(spec);
+        List<String> inserted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            inserted.add(repository.insert(samples.next(spec)).id());
+        }
+        inserted.sort(Comparator.naturalOrder());
+        List<Document> paged = repository.scan(null, 100_000);
+
+        List<Document> streamed;
+        List<String> fromSecond;
+        try (Stream<Document> all = repository.scanAll(null, 2);
+                Stream<Document> rest = repository.scanAll(inserted.get(1), 2)) {
+            streamed = all.toList();
+            fromSecond = rest.map(Document::id).toList();
+        }
+
+        assertEquals(paged, streamed);
+        assertEquals(paged.stream().map(Document::id).filter(id -> id.compareTo(inserted.get(1)) > 0).toList(),
+                fromSecond);
+        assertTrue(fromSecond.containsAll(inserted.subList(2, 5)));
+    }
+
+    @ParameterizedTest
     @MethodSource("withUniqueKeys")
     void shouldRefuseASecondDocumentWithTheSameUniqueValues(CollectionSpec spec) {
         DocumentRepository repository = repository(spec);

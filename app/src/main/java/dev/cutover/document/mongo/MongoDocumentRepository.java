@@ -14,6 +14,7 @@ import static com.mongodb.client.model.Filters.type;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndDeleteOptions;
 import com.mongodb.client.model.Projections;
@@ -32,13 +33,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.bson.BsonDocument;
 import org.bson.BsonType;
 import org.bson.conversions.Bson;
@@ -67,9 +73,9 @@ import org.bson.types.ObjectId;
  * document is reported as {@link DocumentException.Duplicate}, not as "older": the copy has
  * fallen behind and needs repair.
  *
- * <p>{@link #scan} visits ids in their text order (that of {@link String#compareTo}, PostgreSQL's
- * {@code COLLATE "C"}), merging string and ObjectId {@code _id}s, which MongoDB itself orders
- * apart. Errors other than the contract's become a {@link dev.cutover.CutoverException} naming
+ * <p>{@link #scan} and {@link #scanAll} visit ids in their text order (that of
+ * {@link String#compareTo}, PostgreSQL's {@code COLLATE "C"}), merging string and ObjectId
+ * {@code _id}s, which MongoDB itself orders apart. Errors other than the contract's become a {@link dev.cutover.CutoverException} naming
  * the collection, the operation and MongoDB's error code, never a stored value.
  */
 public final class MongoDocumentRepository implements DocumentRepository {
@@ -179,6 +185,33 @@ public final class MongoDocumentRepository implements DocumentRepository {
             from.ifPresent(start -> collection.find(gte(DocumentMapping.ID, new ObjectId(start)))
                     .sort(Sorts.ascending(DocumentMapping.ID)).limit(limit).into(objectIds));
             return merge(strings, objectIds, limit);
+        });
+    }
+
+    /**
+     * Streams with two cursors, string {@code _id}s and ObjectIds, merged into the ids' text
+     * order: paging would repeat a range query per page, which a server without a range index
+     * (the in-process one) answers by reading the whole collection each time.
+     */
+    @Override
+    public Stream<Document> scanAll(String afterId, int batchSize) {
+        return call("scan documents", () -> {
+            MongoCursor<org.bson.Document> strings = collection
+                    .find(afterId == null ? type(DocumentMapping.ID, BsonType.STRING) : gt(DocumentMapping.ID, afterId))
+                    .sort(Sorts.ascending(DocumentMapping.ID)).batchSize(batchSize).iterator();
+            MongoCursor<org.bson.Document> objectIds;
+            try {
+                Optional<String> from = afterId == null ? Optional.of("0".repeat(OBJECT_ID_LENGTH))
+                        : smallestHexAbove(afterId);
+                objectIds = from.map(start -> collection.find(gte(DocumentMapping.ID, new ObjectId(start)))
+                        .sort(Sorts.ascending(DocumentMapping.ID)).batchSize(batchSize).iterator()).orElse(null);
+            } catch (RuntimeException e) {
+                strings.close();
+                throw e;
+            }
+            MergedCursors merged = new MergedCursors(strings, objectIds);
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(merged,
+                    Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(merged::close);
         });
     }
 
@@ -488,6 +521,59 @@ public final class MongoDocumentRepository implements DocumentRepository {
             merged.add(mapping.fromBson(takeString ? strings.get(s++) : objectIds.get(o++)));
         }
         return merged;
+    }
+
+    /** Two cursors in {@code _id} order, one of strings and one of ObjectIds, merged into text order. */
+    private final class MergedCursors implements Iterator<Document>, AutoCloseable {
+
+        private final MongoCursor<org.bson.Document> strings;
+        /** Null when no ObjectId can follow the starting point. */
+        private final MongoCursor<org.bson.Document> objectIds;
+        private org.bson.Document nextString;
+        private org.bson.Document nextObjectId;
+
+        MergedCursors(MongoCursor<org.bson.Document> strings, MongoCursor<org.bson.Document> objectIds) {
+            this.strings = strings;
+            this.objectIds = objectIds;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return call("scan documents", () -> {
+                if (nextString == null && strings.hasNext()) {
+                    nextString = strings.next();
+                }
+                if (nextObjectId == null && objectIds != null && objectIds.hasNext()) {
+                    nextObjectId = objectIds.next();
+                }
+                return nextString != null || nextObjectId != null;
+            });
+        }
+
+        @Override
+        public Document next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            boolean takeString = nextObjectId == null || nextString != null
+                    && DocumentMapping.readId(nextString.get(DocumentMapping.ID))
+                            .compareTo(DocumentMapping.readId(nextObjectId.get(DocumentMapping.ID))) < 0;
+            org.bson.Document taken = takeString ? nextString : nextObjectId;
+            if (takeString) {
+                nextString = null;
+            } else {
+                nextObjectId = null;
+            }
+            return mapping.fromBson(taken);
+        }
+
+        @Override
+        public void close() {
+            strings.close();
+            if (objectIds != null) {
+                objectIds.close();
+            }
+        }
     }
 
     /**

@@ -276,6 +276,13 @@ class MongoDocumentRepositorySmokeTest {
         assertEquals(ids, scanned);
         assertEquals(ids.stream().filter(id -> id.compareTo("6zz") > 0).toList(),
                 prompts.scan("6zz", 100).stream().map(Document::id).toList());
+        try (java.util.stream.Stream<Document> all = prompts.scanAll(null, 2);
+                java.util.stream.Stream<Document> rest = prompts.scanAll("6zz", 2);
+                java.util.stream.Stream<Document> none = prompts.scanAll("zz:last", 2)) {
+            assertEquals(ids, all.map(Document::id).toList());
+            assertEquals(ids.stream().filter(id -> id.compareTo("6zz") > 0).toList(), rest.map(Document::id).toList());
+            assertEquals(List.of(), none.map(Document::id).toList());
+        }
     }
 
     @Test
