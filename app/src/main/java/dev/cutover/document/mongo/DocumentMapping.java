@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.BsonUndefined;
@@ -303,9 +302,16 @@ final class DocumentMapping {
 
     /** Where a stored document holds a field: under its name, or else the first of its aliases present. */
     private static Optional<String> source(Field field, Map<String, Object> stored) {
-        return Stream.concat(Stream.of(field.name()), field.aliases().stream())
-                .filter(path -> present(stored, path))
-                .findFirst();
+        // A loop, not a stream: this runs for every field of every document read.
+        if (stored.containsKey(field.name())) {
+            return Optional.of(field.name());
+        }
+        for (String alias : field.aliases()) {
+            if (present(stored, alias)) {
+                return Optional.of(alias);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -345,6 +351,9 @@ final class DocumentMapping {
 
     /** Whether a (dotted) path names a member of {@code map}, even one holding null. */
     private static boolean present(Map<?, ?> map, String path) {
+        if (path.indexOf('.') < 0) {
+            return map.containsKey(path);
+        }
         Object node = map;
         for (String part : path.split("\\.")) {
             if (!(node instanceof Map<?, ?> current) || !current.containsKey(part)) {
