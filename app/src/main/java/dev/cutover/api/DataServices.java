@@ -18,6 +18,7 @@ import dev.cutover.routing.RepairQueue;
 import dev.cutover.routing.RepairWorker;
 import dev.cutover.routing.SecondaryWrites;
 import dev.cutover.routing.StoreGuard;
+import dev.cutover.routing.TimedRepository;
 import dev.cutover.flags.MigrationState;
 import dev.cutover.flags.Stage;
 import dev.cutover.state.ChangeGuard;
@@ -93,9 +94,10 @@ public final class DataServices implements CollectionStatusSource, ChangeGuard {
             if (mongoConfigured) {
                 MongoDocumentRepository onMongo = new MongoDocumentRepository(spec, mongo);
                 unpreparedMongo.add(onMongo);
-                stores.get(Store.MONGO).put(spec.name(), onMongo);
+                stores.get(Store.MONGO).put(spec.name(), new TimedRepository(onMongo, meters));
             }
-            stores.get(Store.POSTGRES).put(spec.name(), new PostgresDocumentRepository(spec, pool));
+            stores.get(Store.POSTGRES).put(spec.name(),
+                    new TimedRepository(new PostgresDocumentRepository(spec, pool), meters));
             specs.put(spec.name(), spec);
         }
         if (mongoConfigured) {

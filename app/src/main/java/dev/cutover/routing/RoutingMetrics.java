@@ -19,6 +19,8 @@ public final class RoutingMetrics {
     /** Ids that could not even be enqueued for repair (the source of truth failed meanwhile). */
     public static final String REPAIR_ENQUEUE_FAILURES = "cutover.repair.enqueue.failures";
 
+    /** A timer: every operation on each store, by collection, store, operation and outcome. */
+    public static final String STORE_OPERATIONS = "cutover.store.operation";
     public static final String COLLECTION = "collection";
     public static final String OPERATION = "operation";
     public static final String STORE = "store";
