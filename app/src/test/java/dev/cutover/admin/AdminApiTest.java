@@ -250,12 +250,16 @@ class AdminApiTest {
         admin.put("/admin/flags/USE_POSTGRES", Map.of("enabled", true, "reason", "dual-write phase 1"));
         admin.put("/admin/flags/READ_POSTGRES", Map.of("enabled", true, "reason", "read cutover phase 1"));
         com.mongodb.client.MongoDatabase mongo = service.context().getBean(com.mongodb.client.MongoDatabase.class);
-        new dev.cutover.routing.MongoRepairQueue(mongo, java.time.Clock.systemUTC())
-                .add("prompts", "waiting-id", "timeout");
+        dev.cutover.routing.MongoRepairQueue queue = new dev.cutover.routing.MongoRepairQueue(mongo,
+                java.time.Clock.systemUTC());
+        queue.add("prompts", "waiting-id", "timeout");
+        // Held as another replica's worker would hold it, so this replica's worker cannot drain it
+        // before the first flip is tried, however slow the machine.
+        assertEquals(1, queue.claim(10, java.time.Duration.ofSeconds(3)).size());
 
         ApiClient.Response refused = admin.put("/admin/flags/POSTGRES_PRIMARY",
                 Map.of("enabled", true, "reason", "write cutover"));
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 20_000;
         while (admin.get("/admin/status").json().path("collections").get(1).path("repair_queue_depth").asLong() > 0
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
