@@ -2,6 +2,7 @@ package dev.cutover.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.observability.ObservabilityFiles.Alert;
@@ -40,6 +41,9 @@ class DashboardsOnPrometheusTest {
     /** Series Prometheus records for every target itself rather than scraping them. */
     private static final Set<String> PROMETHEUS_OWN = Set.of("up");
     private static final String FAILURES = "cutover_secondary_failures_total";
+    private static final String DRIFT = "cutover_drift_documents";
+    private static final String DRIFT_ALERT = "CutoverDriftFound";
+    private static final String STALE_ALERT = "CutoverReconcilerStale";
     /** Metrics whose panels must show the PostgreSQL breaker opening, and the MongoDB one never. */
     private static final Set<String> BREAKER = Set.of("resilience4j_circuitbreaker_state");
     /** Metrics whose panels must show MongoDB's queue (copies to PostgreSQL) filling, and PostgreSQL's never. */
@@ -141,36 +145,38 @@ class DashboardsOnPrometheusTest {
     @Test
     void shouldShowSecondaryFailuresForTheBrokenCollectionAndNoneForTheHealthyOne() {
         Assumptions.assumeTrue(prometheus != null, Prometheus.INSTALL);
-        List<String> wrong = new ArrayList<>();
-        int checked = 0;
 
-        for (Query query : unsubstituted()) {
-            if (!PromQl.metricNames(query.expr()).contains(FAILURES)) {
-                continue;
-            }
-            checked++;
-            if (query.expr().contains("$collection")) {
-                if (maximum(instant(query, FailureScenario.BROKEN), Map.of()) <= 0) {
-                    wrong.add(query.where() + " shows no failure for " + FailureScenario.BROKEN);
-                }
-                if (maximum(instant(query, FailureScenario.HEALTHY), Map.of()) > 0) {
-                    wrong.add(query.where() + " shows failures for " + FailureScenario.HEALTHY);
-                }
-                continue;
-            }
-            JsonNode result = instant(query, FailureScenario.BROKEN);
-            boolean byCollection = stream(result)
-                    .anyMatch(series -> series.path("metric").has("collection"));
-            if (maximum(result, byCollection ? Map.of("collection", FailureScenario.BROKEN) : Map.of()) <= 0) {
-                wrong.add(query.where() + " shows no failure for " + FailureScenario.BROKEN + ": " + result);
-            }
-            if (byCollection && maximum(result, Map.of("collection", FailureScenario.HEALTHY)) > 0) {
-                wrong.add(query.where() + " shows failures for " + FailureScenario.HEALTHY + ": " + result);
-            }
-        }
+        assertEquals(List.of(), shownOnlyFor(FAILURES, FailureScenario.BROKEN, FailureScenario.HEALTHY));
+    }
 
-        assertEquals(List.of(), wrong);
-        assertFalse(checked == 0, "no panel or alert queries " + FAILURES);
+    @Test
+    void shouldShowDriftForTheDriftingCollectionAndNoneForTheHealthyOne() {
+        Assumptions.assumeTrue(prometheus != null, Prometheus.INSTALL);
+
+        assertEquals(List.of(), shownOnlyFor(DRIFT, FailureScenario.DRIFTING, FailureScenario.HEALTHY));
+    }
+
+    @Test
+    void shouldRaiseTheDriftAlertForTheDriftingCollectionAndNotTheHealthyOne() {
+        Assumptions.assumeTrue(prometheus != null, Prometheus.INSTALL);
+
+        Set<String> raised = raised(DRIFT_ALERT, "collection");
+
+        assertTrue(raised.contains(FailureScenario.DRIFTING), DRIFT_ALERT + " was raised for " + raised);
+        assertFalse(raised.contains(FailureScenario.HEALTHY), DRIFT_ALERT + " was raised for " + raised);
+    }
+
+    @Test
+    void shouldSignalTheDriftingCollectionReconciledSecondsAgo() {
+        Assumptions.assumeTrue(prometheus != null, Prometheus.INSTALL);
+        Alert stale = ObservabilityFiles.alerts().stream().filter(alert -> alert.name().equals(STALE_ALERT))
+                .findFirst().orElseThrow();
+
+        JsonNode signal = prometheus.query(PromQl.signal(stale.expr()), Instant.now());
+        double since = maximum(signal, Map.of("collection", FailureScenario.DRIFTING));
+
+        // One round a second, each finding drift 3 s longer for the re-check, and none while PostgreSQL was cut.
+        assertTrue(since > 0 && since < 30, STALE_ALERT + "'s signal for " + FailureScenario.DRIFTING + ": " + signal);
     }
 
     @Test
@@ -197,16 +203,58 @@ class DashboardsOnPrometheusTest {
         Map<String, Set<String>> raised = new TreeMap<>();
 
         for (String alert : RAISED.keySet()) {
-            String label = RAISED.get(alert).getKey();
-            Set<String> values = new TreeSet<>();
-            stream(prometheus.queryRange("ALERTS{alertname=\"" + alert + "\"}", started, Instant.now(), SCRAPE))
-                    .forEach(series -> values.add(series.path("metric").path(label).asText()));
-            raised.put(alert, values);
+            raised.put(alert, raised(alert, RAISED.get(alert).getKey()));
         }
 
         Map<String, Set<String>> expected = new TreeMap<>();
         RAISED.forEach((alert, label) -> expected.put(alert, Set.of(label.getValue())));
         assertEquals(expected, raised);
+    }
+
+    /** The values of {@code label} of every series for which {@code alert} was pending or firing during the scenario. */
+    private static Set<String> raised(String alert, String label) {
+        Set<String> values = new TreeSet<>();
+        stream(prometheus.queryRange("ALERTS{alertname=\"" + alert + "\"}", started, Instant.now(), SCRAPE))
+                .forEach(series -> values.add(series.path("metric").path(label).asText()));
+        return values;
+    }
+
+    /**
+     * Every panel and alert signal on {@code metric} must now show a value above zero for
+     * {@code shown} and none for {@code quiet}: drill-down queries asked for each collection,
+     * queries by collection for each one's series, others for their total.
+     */
+    private static List<String> shownOnlyFor(String metric, String shown, String quiet) {
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+
+        for (Query query : unsubstituted()) {
+            if (!PromQl.metricNames(query.expr()).contains(metric)) {
+                continue;
+            }
+            checked++;
+            if (query.expr().contains("$collection")) {
+                if (maximum(instant(query, shown), Map.of()) <= 0) {
+                    wrong.add(query.where() + " shows nothing above 0 for " + shown);
+                }
+                if (maximum(instant(query, quiet), Map.of()) > 0) {
+                    wrong.add(query.where() + " shows a value above 0 for " + quiet);
+                }
+                continue;
+            }
+            JsonNode result = instant(query, shown);
+            boolean byCollection = stream(result).anyMatch(series -> series.path("metric").has("collection"));
+            if (maximum(result, byCollection ? Map.of("collection", shown) : Map.of()) <= 0) {
+                wrong.add(query.where() + " shows nothing above 0 for " + shown + ": " + result);
+            }
+            if (byCollection && maximum(result, Map.of("collection", quiet)) > 0) {
+                wrong.add(query.where() + " shows a value above 0 for " + quiet + ": " + result);
+            }
+        }
+        if (checked == 0) {
+            wrong.add("no panel or alert queries " + metric);
+        }
+        return wrong;
     }
 
     /**
