@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.flags.Stage;
 import dev.cutover.observability.ObservabilityFiles.Alert;
 import dev.cutover.observability.ObservabilityFiles.Query;
 import java.nio.file.Path;
@@ -49,6 +50,10 @@ class DashboardsOnPrometheusTest {
     /** Metrics whose panels must show MongoDB's queue (copies to PostgreSQL) filling, and PostgreSQL's never. */
     private static final Set<String> QUEUE = Set.of("cutover_repair_queue_depth",
             "cutover_repair_queue_oldest_age_seconds");
+    /** Panels on failed store operations: they must show PostgreSQL failing while it was cut, and MongoDB never. */
+    private static final String STORE_ERRORS = "outcome=\"error\"";
+    /** Metrics whose panels show each collection's stage: the scenario moved them all to DUAL_WRITE. */
+    private static final String STAGE = "cutover_collection_stage";
     /** Alerts that must have been pending or firing during the cut, with the label naming what broke. */
     private static final Map<String, Map.Entry<String, String>> RAISED = Map.of(
             "CutoverSecondaryWritesFailing", Map.entry("collection", FailureScenario.BROKEN),
@@ -195,6 +200,48 @@ class DashboardsOnPrometheusTest {
         }
 
         assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void shouldShowPostgresOperationsFailingAndMongosNeverWhilePostgresWasCut() {
+        Assumptions.assumeTrue(prometheus != null, Prometheus.INSTALL);
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+
+        for (Query query : evaluated()) {
+            if (query.expr().contains(STORE_ERRORS)) {
+                checked++;
+                wrong.addAll(broken(query, "store", "postgres", "mongo"));
+            }
+        }
+
+        assertEquals(List.of(), wrong);
+        assertTrue(checked > 0, "no panel queries failed store operations");
+    }
+
+    @Test
+    void shouldShowTheStageTheFlagFlipMovedEachCollectionTo() {
+        Assumptions.assumeTrue(prometheus != null, Prometheus.INSTALL);
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+
+        for (Query query : evaluated()) {
+            if (!PromQl.metricNames(query.expr()).contains(STAGE)) {
+                continue;
+            }
+            checked++;
+            Set<String> stages = new TreeSet<>();
+            stream(prometheus.query(query.expr(), Instant.now()))
+                    .filter(series -> matches(series, Map.of("collection", FailureScenario.BROKEN))
+                            || !series.path("metric").has("collection"))
+                    .forEach(series -> stages.add(series.path("metric").path("stage").asText()));
+            if (!stages.equals(Set.of(Stage.DUAL_WRITE.name()))) {
+                wrong.add(query.where() + " shows " + FailureScenario.BROKEN + " at " + stages);
+            }
+        }
+
+        assertEquals(List.of(), wrong);
+        assertTrue(checked > 0, "no panel queries " + STAGE);
     }
 
     @Test
