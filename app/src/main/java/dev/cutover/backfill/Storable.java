@@ -2,6 +2,7 @@ package dev.cutover.backfill;
 
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.Document;
+import dev.cutover.document.DocumentCodec;
 import dev.cutover.document.DocumentIds;
 import dev.cutover.document.DocumentException;
 import dev.cutover.document.Field;
@@ -21,9 +22,6 @@ import org.bson.types.ObjectId;
  * PostgreSQL can hold is copied as it is, so both stores keep the same document.
  */
 final class Storable {
-
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private Storable() {
     }
@@ -80,7 +78,7 @@ final class Storable {
                     errors.add(new DocumentException.FieldError(path,
                             "is required but missing, null, or of a type it cannot hold"));
                 }
-            } else if (value instanceof Instant instant && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+            } else if (value instanceof Instant instant && !DocumentCodec.withinYears(instant)) {
                 errors.add(new DocumentException.FieldError(path, "is a date outside years 1 to 9999: " + instant));
             } else {
                 checkJson(value, path, errors);

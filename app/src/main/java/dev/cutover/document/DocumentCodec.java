@@ -38,6 +38,11 @@ public final class DocumentCodec {
         this.spec = spec;
     }
 
+    /** Whether a timestamp falls in years 1 to 9999, the range both stores hold exactly. */
+    public static boolean withinYears(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
+
     public CollectionSpec spec() {
         return spec;
     }
@@ -246,7 +251,7 @@ public final class DocumentCodec {
                     + abbreviate(node.textValue()) + "'"));
             return null;
         }
-        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+        if (!withinYears(instant)) {
             errors.add(new DocumentException.FieldError(path, "must be between years 1 and 9999, but was '"
                     + abbreviate(node.textValue()) + "'"));
             return null;

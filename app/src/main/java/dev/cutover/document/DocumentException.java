@@ -1,6 +1,7 @@
 package dev.cutover.document;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Why a document operation was refused. Each subtype maps to one HTTP status; the message is
@@ -75,6 +76,15 @@ public abstract sealed class DocumentException extends RuntimeException {
         public StaleVersion(String collection, String id, long expected, long actual) {
             super(collection + " document '" + id + "' is at version " + actual + ", not " + expected
                     + ": read it again and reapply the change");
+        }
+
+        /**
+         * Why a replace expecting {@code expected} changed nothing: the document is at another
+         * version, or, when {@code actual} is empty, gone.
+         */
+        public static DocumentException missed(String collection, String id, long expected, Optional<Long> actual) {
+            return actual.<DocumentException>map(version -> new StaleVersion(collection, id, expected, version))
+                    .orElseGet(() -> new NotFound(collection, id));
         }
     }
 

@@ -297,9 +297,8 @@ public final class MongoDocumentRepository implements DocumentRepository {
                 throw e;
             }
             if (result.getMatchedCount() == 0) {
-                long actual = storedVersion(document.id())
-                        .orElseThrow(() -> new DocumentException.NotFound(spec.name(), document.id()));
-                throw new DocumentException.StaleVersion(spec.name(), document.id(), expectedVersion, actual);
+                throw DocumentException.StaleVersion.missed(spec.name(), document.id(), expectedVersion,
+                        storedVersion(document.id()));
             }
             return document;
         });

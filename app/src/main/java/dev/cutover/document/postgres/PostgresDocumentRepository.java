@@ -298,9 +298,8 @@ public final class PostgresDocumentRepository implements DocumentRepository {
                     ? updateRow(connection, updateIfVersion, document, OptionalLong.of(expectedVersion))
                     : updateRow(connection, update, document, OptionalLong.empty());
             if (!updated) {
-                long actual = storedVersion(connection, document.id())
-                        .orElseThrow(() -> new DocumentException.NotFound(spec.name(), document.id()));
-                throw new DocumentException.StaleVersion(spec.name(), document.id(), expectedVersion, actual);
+                throw DocumentException.StaleVersion.missed(spec.name(), document.id(), expectedVersion,
+                        storedVersion(connection, document.id()));
             }
             return document;
         });
