@@ -3,8 +3,7 @@ package dev.cutover.routing;
 import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.flags.Store;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import dev.cutover.observability.Metric;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,12 +54,9 @@ public final class RepairWorker implements AutoCloseable {
         for (Store store : queues.keySet()) {
             depth.put(store, new AtomicLong());
             oldestAgeSeconds.put(store, new AtomicLong());
-            Gauge.builder(RoutingMetrics.REPAIR_QUEUE_DEPTH, depth.get(store), AtomicLong::get)
-                    .description("Ids queued for repair in this store (the source of truth when queued)")
-                    .tag(RoutingMetrics.STORE, store.label()).register(meters);
-            Gauge.builder(RoutingMetrics.REPAIR_QUEUE_OLDEST_AGE, oldestAgeSeconds.get(store), AtomicLong::get)
-                    .description("Seconds since the oldest queued id was first queued; 0 when empty")
-                    .baseUnit("seconds").tag(RoutingMetrics.STORE, store.label()).register(meters);
+            Metric.REPAIR_QUEUE_DEPTH.gauge(depth.get(store), AtomicLong::get, store.label()).register(meters);
+            Metric.REPAIR_QUEUE_OLDEST_AGE.gauge(oldestAgeSeconds.get(store), AtomicLong::get, store.label())
+                    .register(meters);
         }
     }
 
@@ -137,11 +133,7 @@ public final class RepairWorker implements AutoCloseable {
     }
 
     private void count(CollectionSpec spec, String outcome) {
-        Counter.builder(RoutingMetrics.REPAIRS)
-                .description("Queued ids handled by the repair worker, by outcome")
-                .tag(RoutingMetrics.COLLECTION, spec.name())
-                .tag(RoutingMetrics.OUTCOME, outcome)
-                .register(meters).increment();
+        Metric.REPAIRS.counter(spec.name(), outcome).register(meters).increment();
     }
 
     @Override

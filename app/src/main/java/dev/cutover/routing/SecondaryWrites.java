@@ -4,7 +4,7 @@ import dev.cutover.document.CollectionSpec;
 import dev.cutover.document.Document;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.flags.Store;
-import io.micrometer.core.instrument.Counter;
+import dev.cutover.observability.Metric;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,16 +49,15 @@ public final class SecondaryWrites {
             Supplier<Boolean> write) {
         StoreGuard.Result<Boolean> result = guards.get(secondary).run(write);
         if (result.succeeded() && result.value().orElse(false)) {
-            count(RoutingMetrics.SECONDARY_WRITES, spec, operation, secondary, RoutingMetrics.OUTCOME, "applied");
+            count(Metric.SECONDARY_WRITES, spec, operation, secondary, "applied");
             return;
         }
         // Skipped because the copy holds as new a version: usually a write that lost a race,
         // sometimes a copy that differs after a stage flip. The repair settles which.
         String reason = result.failure().orElse("not-newer");
-        count(RoutingMetrics.SECONDARY_WRITES, spec, operation, secondary, RoutingMetrics.OUTCOME,
-                result.succeeded() ? "skipped" : "failed");
+        count(Metric.SECONDARY_WRITES, spec, operation, secondary, result.succeeded() ? "skipped" : "failed");
         if (!result.succeeded()) {
-            count(RoutingMetrics.SECONDARY_FAILURES, spec, operation, secondary, RoutingMetrics.REASON, reason);
+            count(Metric.SECONDARY_FAILURES, spec, operation, secondary, reason);
             LOG.warn("Secondary {} of {} id {} to {} failed ({}); queued for repair{}", operation, spec.name(), id,
                     secondary.label(), reason, result.cause() == null ? "" : ": " + describe(result.cause()));
         }
@@ -70,26 +69,15 @@ public final class SecondaryWrites {
         try {
             queues.apply(primary).add(spec.name(), id, reason);
         } catch (RuntimeException e) {
-            Counter.builder(RoutingMetrics.REPAIR_ENQUEUE_FAILURES)
-                    .description("Ids whose possibly stale copy could not be recorded for repair")
-                    .tag(RoutingMetrics.COLLECTION, spec.name())
-                    .register(meters).increment();
+            Metric.REPAIR_ENQUEUE_FAILURES.counter(spec.name()).register(meters).increment();
             LOG.error("Could not queue {} id {} for repair in {} ({}); its copy may stay behind until this "
                     + "document is written again or the stores are compared", spec.name(), id, primary.label(),
                     describe(e));
         }
     }
 
-    private void count(String name, CollectionSpec spec, String operation, Store store, String key, String value) {
-        Counter.builder(name)
-                .description(name.equals(RoutingMetrics.SECONDARY_FAILURES)
-                        ? "Secondary writes that failed or were skipped by a guard; each id is queued for repair"
-                        : "Secondary writes attempted, by outcome")
-                .tag(RoutingMetrics.COLLECTION, spec.name())
-                .tag(RoutingMetrics.OPERATION, operation)
-                .tag(RoutingMetrics.STORE, store.label())
-                .tag(key, value)
-                .register(meters).increment();
+    private void count(Metric metric, CollectionSpec spec, String operation, Store store, String outcomeOrReason) {
+        metric.counter(spec.name(), operation, store.label(), outcomeOrReason).register(meters).increment();
     }
 
     private static String describe(Throwable error) {

@@ -6,6 +6,7 @@ import dev.cutover.document.DocumentException;
 import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.ListQuery;
 import dev.cutover.document.Page;
+import dev.cutover.observability.Metric;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * One store's repository of one collection, timed: every operation is recorded in
- * {@link RoutingMetrics#STORE_OPERATIONS} by collection, store, operation and outcome
+ * {@link Metric#STORE_OPERATIONS} by collection, store, operation and outcome
  * ({@code success}; {@code rejected} when the store answered with a document rule, such as not
  * found, a duplicate or a stale version; {@code error} when the store failed). Streams are not
  * timed: their cost is their reader's.
@@ -57,12 +58,8 @@ public final class TimedRepository implements DocumentRepository {
     }
 
     private Timer timer(String operation, String outcome) {
-        return timers.computeIfAbsent(operation + '/' + outcome, key -> Timer.builder(RoutingMetrics.STORE_OPERATIONS)
-                .description("Operations on each store, by collection, operation and outcome")
-                .tag(RoutingMetrics.COLLECTION, delegate.spec().name())
-                .tag(RoutingMetrics.STORE, delegate.storeName())
-                .tag(RoutingMetrics.OPERATION, operation)
-                .tag(RoutingMetrics.OUTCOME, outcome)
+        return timers.computeIfAbsent(operation + '/' + outcome, key -> Metric.STORE_OPERATIONS
+                .timer(delegate.spec().name(), delegate.storeName(), operation, outcome)
                 .serviceLevelObjectives(BUCKETS)
                 .register(meters));
     }

@@ -1,7 +1,7 @@
 package dev.cutover.verify;
 
+import dev.cutover.observability.Metric;
 import dev.cutover.state.CollectionStatusSource.DriftCheck;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stored comparisons as this replica last read them, for the admin status and the drift
- * gauges ({@link DriftMetrics}). Reading them costs one query, made by {@link #refresh}; the
+ * gauges ({@link Metric#DRIFT_DOCUMENTS} and the reconcile gauges). Reading them costs one query, made by {@link #refresh}; the
  * status and the gauges answer from memory. A collection's gauges appear once the reconciler
  * has stored a comparison of it, and read NaN when that comparison is gone (it left the stages
  * that keep both stores).
@@ -78,23 +78,18 @@ public final class DriftFigures implements AutoCloseable {
     }
 
     private void register(String collection) {
-        gauge(DriftMetrics.DOCUMENTS, collection, Drift.MISSING_IN_POSTGRES, DriftCheck::missingInPostgres);
-        gauge(DriftMetrics.DOCUMENTS, collection, Drift.MISSING_IN_MONGO, DriftCheck::missingInMongo);
-        gauge(DriftMetrics.DOCUMENTS, collection, Drift.DIFFERS, DriftCheck::differing);
-        Gauge.builder(DriftMetrics.LAST_SUCCESS, this, figures -> figures.reconciled(collection,
-                        check -> check.checkedAt().toEpochMilli() / 1000.0))
-                .description("When the latest reconcile of the collection finished, in unix seconds")
-                .baseUnit("seconds").tag(DriftMetrics.COLLECTION, collection).register(meters);
-        Gauge.builder(DriftMetrics.DURATION, this, figures -> figures.reconciled(collection,
-                        check -> check.took().toNanos() / 1e9))
-                .description("How long the latest reconcile of the collection took")
-                .baseUnit("seconds").tag(DriftMetrics.COLLECTION, collection).register(meters);
+        drift(collection, Drift.MISSING_IN_POSTGRES, DriftCheck::missingInPostgres);
+        drift(collection, Drift.MISSING_IN_MONGO, DriftCheck::missingInMongo);
+        drift(collection, Drift.DIFFERS, DriftCheck::differing);
+        Metric.RECONCILE_LAST_SUCCESS.gauge(this, figures -> figures.reconciled(collection,
+                check -> check.checkedAt().toEpochMilli() / 1000.0), collection).register(meters);
+        Metric.RECONCILE_DURATION.gauge(this, figures -> figures.reconciled(collection,
+                check -> check.took().toNanos() / 1e9), collection).register(meters);
     }
 
-    private void gauge(String name, String collection, Drift kind, ToDoubleFunction<DriftCheck> value) {
-        Gauge.builder(name, this, figures -> figures.reconciled(collection, value))
-                .description("Ids the latest reconcile found drifting between the stores, by kind")
-                .tag(DriftMetrics.COLLECTION, collection).tag(DriftMetrics.KIND, kind.label()).register(meters);
+    private void drift(String collection, Drift kind, ToDoubleFunction<DriftCheck> value) {
+        Metric.DRIFT_DOCUMENTS.gauge(this, figures -> figures.reconciled(collection, value), collection, kind.label())
+                .register(meters);
     }
 
     private double reconciled(String collection, ToDoubleFunction<DriftCheck> value) {

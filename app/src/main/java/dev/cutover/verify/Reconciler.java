@@ -5,6 +5,7 @@ import dev.cutover.document.DocumentRepository;
 import dev.cutover.document.postgres.PostgresStoreException;
 import dev.cutover.flags.MigrationState;
 import dev.cutover.flags.Stage;
+import dev.cutover.observability.Metric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -102,9 +103,7 @@ public final class Reconciler implements AutoCloseable {
         this.clock = clock;
         this.sleeper = sleeper;
         for (CollectionSpec spec : specs) {
-            failures.put(spec.name(), Counter.builder(DriftMetrics.FAILURES)
-                    .description("Reconciles of the collection that failed on this replica")
-                    .tag(DriftMetrics.COLLECTION, spec.name()).register(meters));
+            failures.put(spec.name(), Metric.RECONCILE_FAILURES.counter(spec.name()).register(meters));
         }
     }
 

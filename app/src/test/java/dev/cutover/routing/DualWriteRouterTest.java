@@ -1,5 +1,7 @@
 package dev.cutover.routing;
 
+import dev.cutover.observability.Metric;
+import dev.cutover.observability.MetricTag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,8 +102,8 @@ class DualWriteRouterTest {
 
         assertEquals(Optional.of(written), in(Store.MONGO, written.id()));
         assertEquals(1, stores.queues.get(Store.MONGO).depth());
-        assertEquals(1.0, stores.counter(RoutingMetrics.SECONDARY_FAILURES, RoutingMetrics.COLLECTION, "prompts",
-                RoutingMetrics.STORE, "postgres", RoutingMetrics.OPERATION, "insert"));
+        assertEquals(1.0, stores.counter(Metric.SECONDARY_FAILURES.meterName(), MetricTag.COLLECTION, "prompts",
+                MetricTag.STORE, "postgres", MetricTag.OPERATION, "insert"));
 
         stores.postgresProxy.restore();
         stores.drainRepairs(5);
@@ -124,7 +126,7 @@ class DualWriteRouterTest {
         assertTrue(waitedMillis >= limit && waitedMillis < limit + 1_500,
                 "the write took " + waitedMillis + " ms with a time limit of " + limit + " ms on its copy");
         assertEquals(Optional.of(written), in(Store.MONGO, written.id()));
-        assertEquals(1.0, stores.counter(RoutingMetrics.SECONDARY_FAILURES, RoutingMetrics.REASON, "timeout"));
+        assertEquals(1.0, stores.counter(Metric.SECONDARY_FAILURES.meterName(), MetricTag.REASON, "timeout"));
         assertEquals(1, stores.queues.get(Store.MONGO).depth());
 
         stores.postgresProxy.restore();
@@ -145,7 +147,7 @@ class DualWriteRouterTest {
         }
 
         assertEquals(CircuitBreaker.State.OPEN, stores.guards.get(Store.POSTGRES).breaker().getState());
-        assertTrue(stores.counter(RoutingMetrics.SECONDARY_FAILURES, RoutingMetrics.REASON, "circuit-open") > 0);
+        assertTrue(stores.counter(Metric.SECONDARY_FAILURES.meterName(), MetricTag.REASON, "circuit-open") > 0);
         assertEquals(14, stores.queues.get(Store.MONGO).depth());
     }
 
@@ -174,7 +176,7 @@ class DualWriteRouterTest {
 
         assertEquals("mongo", router.storeName());
         assertEquals(Optional.of(written), router.get(written.id()));
-        assertFalse(stores.counter(RoutingMetrics.SECONDARY_FAILURES) > 0);
+        assertFalse(stores.counter(Metric.SECONDARY_FAILURES.meterName()) > 0);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.routing;
 
+import dev.cutover.observability.Metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +72,7 @@ class RouterFaultTest {
                 assertEquals(truth, stores.store(Store.POSTGRES, PROMPTS).get(id), id);
             }
             assertEquals(0, stores.queues.get(Store.MONGO).depth());
-            assertTrue(stores.counter(RoutingMetrics.SECONDARY_FAILURES) > 0);
+            assertTrue(stores.counter(Metric.SECONDARY_FAILURES.meterName()) > 0);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cutover.state;
 
+import dev.cutover.observability.Metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,15 +63,15 @@ class StaleStateTest {
             assertEquals("UP", health.path("status").asText(), health.toString());
             assertEquals(true, health.path("details").path("stale").booleanValue(), health.toString());
             assertEquals(2, health.path("details").path("revision").intValue());
-            assertEquals(1.0, gauge(metrics, StateMetrics.STALE), metrics);
-            assertEquals(2.0, gauge(metrics, StateMetrics.REVISION));
+            assertEquals(1.0, gauge(metrics, Metric.FLAG_STATE_STALE.meterName()), metrics);
+            assertEquals(2.0, gauge(metrics, Metric.FLAG_STATE_REVISION.meterName()));
             assertEquals(503, change.status(), change.text());
             assertEquals(1L, warnings, "one warning per outage, however many polls fail");
 
             TestStores.admin("postgres", "ALTER ROLE " + role + " LOGIN");
             await(() -> !store.freshness().stale(), "the state to be fresh again");
 
-            assertEquals(0.0, gauge(anonymous.get("/prometheus").text(), StateMetrics.STALE));
+            assertEquals(0.0, gauge(anonymous.get("/prometheus").text(), Metric.FLAG_STATE_STALE.meterName()));
             assertEquals(false, admin.get("/admin/flags").json().path("stale").booleanValue());
             assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("readable again")));
         } finally {

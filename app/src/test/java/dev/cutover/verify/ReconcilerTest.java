@@ -1,5 +1,6 @@
 package dev.cutover.verify;
 
+import dev.cutover.observability.Metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,13 +98,13 @@ class ReconcilerTest {
         assertEquals(0, prompts.differing());
         assertEquals(2, prompts.sampleIds().size());
         assertTrue(stored.get("users").get(DriftReports.Source.RECONCILER).agrees());
-        assertEquals(1.0, gauge(meters, DriftMetrics.DOCUMENTS, "collection", "prompts", "kind", "missing_in_postgres"));
-        assertEquals(1.0, gauge(meters, DriftMetrics.DOCUMENTS, "collection", "prompts", "kind", "missing_in_mongo"));
-        assertEquals(0.0, gauge(meters, DriftMetrics.DOCUMENTS, "collection", "prompts", "kind", "differs"));
-        assertEquals(0.0, gauge(meters, DriftMetrics.DOCUMENTS, "collection", "users", "kind", "missing_in_postgres"));
-        assertEquals(clock.instant().getEpochSecond(), gauge(meters, DriftMetrics.LAST_SUCCESS, "collection", "prompts"));
-        assertTrue(gauge(meters, DriftMetrics.DURATION, "collection", "prompts") > 0);
-        assertTrue(meters.find(DriftMetrics.DOCUMENTS).tags("collection", "agents").gauges().isEmpty());
+        assertEquals(1.0, gauge(meters, Metric.DRIFT_DOCUMENTS.meterName(), "collection", "prompts", "kind", "missing_in_postgres"));
+        assertEquals(1.0, gauge(meters, Metric.DRIFT_DOCUMENTS.meterName(), "collection", "prompts", "kind", "missing_in_mongo"));
+        assertEquals(0.0, gauge(meters, Metric.DRIFT_DOCUMENTS.meterName(), "collection", "prompts", "kind", "differs"));
+        assertEquals(0.0, gauge(meters, Metric.DRIFT_DOCUMENTS.meterName(), "collection", "users", "kind", "missing_in_postgres"));
+        assertEquals(clock.instant().getEpochSecond(), gauge(meters, Metric.RECONCILE_LAST_SUCCESS.meterName(), "collection", "prompts"));
+        assertTrue(gauge(meters, Metric.RECONCILE_DURATION.meterName(), "collection", "prompts") > 0);
+        assertTrue(meters.find(Metric.DRIFT_DOCUMENTS.meterName()).tags("collection", "agents").gauges().isEmpty());
     }
 
     @Test
@@ -142,8 +143,8 @@ class ReconcilerTest {
         Reconciler.Outcome outcome = reconciler(meters, due -> { }, postgres).runOnce();
 
         assertEquals(Reconciler.Outcome.RAN, outcome);
-        assertEquals(1.0, meters.get(DriftMetrics.FAILURES).tags("collection", "prompts").counter().count());
-        assertEquals(0.0, meters.get(DriftMetrics.FAILURES).tags("collection", "users").counter().count());
+        assertEquals(1.0, meters.get(Metric.RECONCILE_FAILURES.meterName()).tags("collection", "prompts").counter().count());
+        assertEquals(0.0, meters.get(Metric.RECONCILE_FAILURES.meterName()).tags("collection", "users").counter().count());
         assertEquals(1, new DriftReports(stores.pool).all().get("users").get(DriftReports.Source.RECONCILER).mongo(),
                 user.id());
     }
@@ -160,7 +161,7 @@ class ReconcilerTest {
         reconciler.runOnce();
 
         assertEquals(Map.of(), new DriftReports(stores.pool).all());
-        assertTrue(Double.isNaN(gauge(meters, DriftMetrics.DOCUMENTS, "collection", "prompts", "kind",
+        assertTrue(Double.isNaN(gauge(meters, Metric.DRIFT_DOCUMENTS.meterName(), "collection", "prompts", "kind",
                 "missing_in_postgres")));
     }
 }
