@@ -51,8 +51,17 @@ public final class Backfill {
     private final BackfillOptions options;
     private final Clock clock;
     private final PrintWriter out;
+    private final BackfillMeters meters;
 
+    /** A run whose progress only {@code out} shows, as the {@code cutover backfill} command's. */
     public Backfill(MongoDatabase mongo, DataSource postgres, BackfillOptions options, Clock clock, PrintWriter out) {
+        this(mongo, postgres, options, clock, out, BackfillMeters.unread());
+    }
+
+    /** A run inside the service, whose progress {@code meters} also export. */
+    public Backfill(MongoDatabase mongo, DataSource postgres, BackfillOptions options, Clock clock, PrintWriter out,
+            BackfillMeters meters) {
+        this.meters = meters;
         this.mongo = mongo;
         this.postgres = postgres;
         this.options = options;
@@ -85,7 +94,7 @@ public final class Backfill {
         }
         Map<CollectionSpec, MongoSource.Position> starts = starts(copied);
         Map<CollectionSpec, ProgressBoard.Tracker> trackers = new LinkedHashMap<>();
-        copied.forEach(spec -> trackers.put(spec, new ProgressBoard.Tracker(spec.name())));
+        copied.forEach(spec -> trackers.put(spec, new ProgressBoard.Tracker(spec.name(), meters)));
         ProgressBoard board = new ProgressBoard(new ArrayList<>(trackers.values()), options.progress(), out,
                 options.dryRun());
         RejectsFile dryRunRejects = options.dryRun() ? RejectsFile.open(options.rejects()) : null;

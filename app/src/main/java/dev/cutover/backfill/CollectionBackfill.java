@@ -88,7 +88,7 @@ final class CollectionBackfill {
                 }
                 Counts counts = write(connection, merge, batch);
                 total = total.plus(counts);
-                tracker.advance(counts.seen());
+                tracker.advance(counts);
             }
             return total;
         } catch (SQLException e) {

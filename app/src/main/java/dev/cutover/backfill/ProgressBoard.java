@@ -17,17 +17,19 @@ final class ProgressBoard {
     private static final String UP = "\u001b[%dA";
     private static final String CLEAR_LINE = "\r\u001b[2K";
 
-    /** One collection's progress; its counters are updated by the copying thread. */
+    /** One collection's progress; its counters are updated by the copying thread, and its meters with them. */
     static final class Tracker {
         private final String collection;
+        private final BackfillMeters meters;
         private final AtomicLong total = new AtomicLong();
         private final AtomicLong done = new AtomicLong();
         private final AtomicLong doneAtStart = new AtomicLong();
         private final AtomicLong startedNanos = new AtomicLong();
         private final AtomicReference<String> state = new AtomicReference<>("waiting");
 
-        Tracker(String collection) {
+        Tracker(String collection, BackfillMeters meters) {
             this.collection = collection;
+            this.meters = meters;
         }
 
         void start(long expected, long alreadyDone) {
@@ -36,15 +38,17 @@ final class ProgressBoard {
             doneAtStart.set(alreadyDone);
             startedNanos.set(System.nanoTime());
             state.set("running");
+            meters.started(collection, total.get(), alreadyDone);
         }
 
-        void advance(long rows) {
-            long now = done.addAndGet(rows);
-            total.accumulateAndGet(now, Math::max);
+        void advance(Counts batch) {
+            long now = done.addAndGet(batch.seen());
+            meters.advanced(collection, batch, now, total.accumulateAndGet(now, Math::max));
         }
 
         void end(String how) {
             state.set(how);
+            meters.ended(collection);
         }
 
         /** Rows per second since this run started on the collection. */

@@ -52,6 +52,18 @@ public enum Metric {
             "Reconciles of the collection that failed on this replica (a store failed)", Unit.NONE,
             MetricTag.COLLECTION),
 
+    BACKFILL_EXPECTED("cutover.backfill.documents.expected", Kind.GAUGE,
+            "Documents MongoDB held when the in-process backfill of the collection started (an estimate; it "
+                    + "grows if more are copied)", Unit.NONE, MetricTag.COLLECTION),
+    BACKFILL_DONE("cutover.backfill.documents.done", Kind.GAUGE,
+            "Documents the in-process backfill of the collection has handled, earlier resumed runs included",
+            Unit.NONE, MetricTag.COLLECTION),
+    BACKFILL_RUNNING("cutover.backfill.running", Kind.GAUGE,
+            "1 while an in-process backfill copies the collection, else 0", Unit.NONE, MetricTag.COLLECTION),
+    BACKFILL_DOCUMENTS("cutover.backfill.documents", Kind.COUNTER,
+            "Documents the in-process backfill handled, by outcome (inserted, updated, unchanged, rejected)",
+            Unit.NONE, MetricTag.COLLECTION, MetricTag.OUTCOME),
+
     FLAG_STATE_STALE("cutover.flags.state.stale", Kind.GAUGE,
             "1 while this replica cannot read the flag state and obeys its last known state, else 0", Unit.NONE),
     FLAG_STATE_REVISION("cutover.flags.state.revision", Kind.GAUGE,

@@ -323,10 +323,11 @@ class BackfillTest {
 
     @Test
     void shouldShowABarPerCollectionOnATerminalAndPlainLinesElsewhere() {
-        ProgressBoard.Tracker users = new ProgressBoard.Tracker("users");
-        ProgressBoard.Tracker prompts = new ProgressBoard.Tracker("prompts");
+        BackfillMeters meters = BackfillMeters.unread();
+        ProgressBoard.Tracker users = new ProgressBoard.Tracker("users", meters);
+        ProgressBoard.Tracker prompts = new ProgressBoard.Tracker("prompts", meters);
         users.start(1000, 0);
-        users.advance(250);
+        users.advance(new Counts(250, 250, 0, 0, 0));
         java.io.StringWriter bars = new java.io.StringWriter();
         java.io.StringWriter lines = new java.io.StringWriter();
 
