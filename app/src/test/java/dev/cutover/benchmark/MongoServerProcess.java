@@ -30,6 +30,11 @@ final class MongoServerProcess implements AutoCloseable {
         this.uri = uri;
     }
 
+    /** The server's process id, to read its CPU time. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Starts the server with a heap of {@code heap} (a -Xmx value such as 8g), its output going to {@code log}. */
     static MongoServerProcess start(String heap, Path log) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(List.of("-Xmx" + heap),
